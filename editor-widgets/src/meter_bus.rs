@@ -1,0 +1,118 @@
+//! Lock-free meter hand-off: the audio thread publishes block meters into atomics, the editor takes
+//! them. No locks, no allocation.
+
+use atomic_float::AtomicF32;
+use shared_dsp::compressor::BlockMeters;
+use shared_dsp::units::SILENCE_DB;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+/// Meters of a dynamics processor with up to two displayed channels.
+///
+/// Peaks and gain reduction are "max since the editor last took them", so the editor never misses a
+/// peak however slowly it redraws.
+#[derive(Debug)]
+pub struct DynamicsMeterBus {
+    /// Input sample peak per channel since last taken (linear).
+    input_peak: [AtomicF32; 2],
+    /// Output sample peak per channel since last taken (linear).
+    output_peak: [AtomicF32; 2],
+    /// Largest gain reduction since last taken, in dB (`>= 0`).
+    max_gain_reduction_db: AtomicF32,
+    /// Linked key level at the end of the last block, in dBFS.
+    key_level_db: AtomicF32,
+    /// Gain reduction at the end of the last block, in dB.
+    gain_reduction_db: AtomicF32,
+    /// Total number of replaced bad input samples since activation.
+    bad_samples: AtomicU32,
+    /// Whether the editor is open, so the audio thread can skip publishing.
+    editor_open: AtomicBool,
+}
+
+impl Default for DynamicsMeterBus {
+    fn default() -> Self {
+        Self {
+            input_peak: [AtomicF32::new(0.0), AtomicF32::new(0.0)],
+            output_peak: [AtomicF32::new(0.0), AtomicF32::new(0.0)],
+            max_gain_reduction_db: AtomicF32::new(0.0),
+            key_level_db: AtomicF32::new(SILENCE_DB),
+            gain_reduction_db: AtomicF32::new(0.0),
+            bad_samples: AtomicU32::new(0),
+            editor_open: AtomicBool::new(false),
+        }
+    }
+}
+
+/// One snapshot taken by the editor.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MeterSnapshot {
+    /// Input peaks (linear) per channel.
+    pub input_peak: [f32; 2],
+    /// Output peaks (linear) per channel.
+    pub output_peak: [f32; 2],
+    /// Largest gain reduction since the last snapshot, dB.
+    pub max_gain_reduction_db: f32,
+    /// Key level at the operating point, dBFS.
+    pub key_level_db: f32,
+    /// Current gain reduction, dB.
+    pub gain_reduction_db: f32,
+    /// Bad input samples replaced since activation.
+    pub bad_samples: u32,
+}
+
+fn fetch_max(a: &AtomicF32, v: f32) {
+    let mut cur = a.load(Ordering::Relaxed);
+    while v > cur {
+        match a.compare_exchange_weak(cur, v, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break,
+            Err(now) => cur = now,
+        }
+    }
+}
+
+impl DynamicsMeterBus {
+    /// Audio thread: publishes one block's meters. Channels beyond two fold into the second display.
+    pub fn publish(&self, m: &BlockMeters, channels: usize) {
+        if m.bad_samples > 0 {
+            self.bad_samples.fetch_add(m.bad_samples, Ordering::Relaxed);
+        }
+        if !self.editor_open.load(Ordering::Relaxed) {
+            return;
+        }
+        for ch in 0..channels {
+            let d = ch.min(1);
+            fetch_max(&self.input_peak[d], m.input_peak[ch]);
+            fetch_max(&self.output_peak[d], m.output_peak[ch]);
+        }
+        fetch_max(&self.max_gain_reduction_db, m.max_gain_reduction_db);
+        self.key_level_db.store(m.key_level_db, Ordering::Relaxed);
+        let gr = m.gain_reduction_db[..channels].iter().copied().fold(0.0, f32::max);
+        self.gain_reduction_db.store(gr, Ordering::Relaxed);
+    }
+
+    /// Editor: takes the maxima accumulated since the last call and resets them.
+    pub fn take(&self) -> MeterSnapshot {
+        MeterSnapshot {
+            input_peak: [self.input_peak[0].swap(0.0, Ordering::Relaxed), self.input_peak[1].swap(0.0, Ordering::Relaxed)],
+            output_peak: [self.output_peak[0].swap(0.0, Ordering::Relaxed), self.output_peak[1].swap(0.0, Ordering::Relaxed)],
+            max_gain_reduction_db: self.max_gain_reduction_db.swap(0.0, Ordering::Relaxed),
+            key_level_db: self.key_level_db.load(Ordering::Relaxed),
+            gain_reduction_db: self.gain_reduction_db.load(Ordering::Relaxed),
+            bad_samples: self.bad_samples.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Total bad input samples replaced since the last [`Self::reset_bad_samples`].
+    pub fn bad_samples(&self) -> u32 {
+        self.bad_samples.load(Ordering::Relaxed)
+    }
+
+    /// Clears the bad-sample count (on activation).
+    pub fn reset_bad_samples(&self) {
+        self.bad_samples.store(0, Ordering::Relaxed);
+    }
+
+    /// Editor: marks the editor open or closed.
+    pub fn set_editor_open(&self, open: bool) {
+        self.editor_open.store(open, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,197 @@
+//! The Bus Compressor editor: every parameter, meters, gain-reduction history and the live
+//! transfer curve. Reads meters through atomics only.
+
+use std::sync::Arc;
+
+use editor_widgets::level_meter::peak_db;
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, LevelMeter, MeterBallistics, TransferCurve};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::widgets::ParamSlider;
+use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+use shared_dsp::gain_computer::GainComputer;
+use shared_dsp::units::SILENCE_DB;
+
+use crate::params::{BusCompressorParams, EditorSize};
+
+/// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
+const HISTORY_POINTS: usize = 360;
+
+/// Creates the editor, sized from the persisted editor size.
+pub fn create(
+    params: Arc<BusCompressorParams>,
+    meters: Arc<DynamicsMeterBus>,
+    repaint: RepaintNotifier,
+) -> Option<EguiEditor<BusCompressorEditor>> {
+    let size = *params.editor_size.read().ok()?;
+    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
+    let hint = ResizeHint::resizable().with_min_logical_size(LogicalSize::new(
+        EditorSize::MIN.width as f32,
+        EditorSize::MIN.height as f32,
+    ));
+    nice_plug_egui::create_egui_editor(
+        state,
+        repaint,
+        EguiNiceSettings::new().with_tile("Stem Bus Compressor").with_resize_hint(hint),
+        BusCompressorEditor::new(params, meters),
+    )
+}
+
+/// Editor state (GUI thread only).
+pub struct BusCompressorEditor {
+    params: Arc<BusCompressorParams>,
+    meters: Arc<DynamicsMeterBus>,
+    gui: Option<GuiContext>,
+    input: [MeterBallistics; 2],
+    output: [MeterBallistics; 2],
+    reduction: MeterBallistics,
+    history: GainReductionHistory,
+    operating_point: (f32, f32),
+}
+
+impl BusCompressorEditor {
+    fn new(params: Arc<BusCompressorParams>, meters: Arc<DynamicsMeterBus>) -> Self {
+        Self {
+            params,
+            meters,
+            gui: None,
+            input: [MeterBallistics::new(-60.0); 2],
+            output: [MeterBallistics::new(-60.0); 2],
+            reduction: MeterBallistics::new(0.0),
+            history: GainReductionHistory::new(HISTORY_POINTS),
+            operating_point: (SILENCE_DB, 0.0),
+        }
+    }
+
+    fn update_meters(&mut self, dt_s: f32) {
+        let m = self.meters.take();
+        for ch in 0..2 {
+            self.input[ch].update(peak_db(m.input_peak[ch]), dt_s);
+            self.output[ch].update(peak_db(m.output_peak[ch]), dt_s);
+        }
+        self.reduction.update(m.max_gain_reduction_db, dt_s);
+        self.history.push(m.max_gain_reduction_db);
+        self.operating_point = (m.key_level_db, m.gain_reduction_db);
+    }
+}
+
+impl NiceEguiApp for BusCompressorEditor {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        gui: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui = Some(gui);
+        self.meters.set_editor_open(true);
+        Ok(())
+    }
+
+    fn resized(&mut self, size: baseview::WindowSize) {
+        if let Ok(mut s) = self.params.editor_size.write() {
+            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
+        }
+    }
+
+    fn editor_closed(&mut self) {
+        self.meters.set_editor_open(false);
+        self.gui = None;
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
+        let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        self.update_meters(dt);
+        let Some(gui) = self.gui.clone() else { return };
+        let setter = gui.param_setter();
+        let p = self.params.clone();
+        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        ResizableWindow::new("bus-compressor").min_size(min).show(ui, |ui| {
+            header(ui, &p, &setter, self.meters.bad_samples());
+            ui.add_space(6.0);
+            let full = ui.available_size();
+            let controls_w = 300.0;
+            let meters_w = 150.0;
+            let plot_w = (full.x - controls_w - meters_w - 24.0).max(120.0);
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(controls_w);
+                    controls(ui, &p, &setter);
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    let curve_h = (full.y * 0.58).min(plot_w);
+                    let mut curve = TransferCurve::new(GainComputer::new(
+                        p.threshold_db.value(),
+                        p.ratio.value(),
+                        p.knee_db.value(),
+                    ));
+                    curve.operating_point = Some(self.operating_point);
+                    curve.show(ui, egui::vec2(plot_w, curve_h));
+                    ui.add_space(6.0);
+                    let h = (ui.available_height() - 8.0).max(60.0);
+                    self.history.show(ui, egui::vec2(plot_w, h));
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    ui.horizontal_top(|ui| {
+                        let size = egui::vec2(20.0, full.y - 12.0);
+                        LevelMeter::level("In L", &self.input[0]).show(ui, size);
+                        LevelMeter::level("R", &self.input[1]).show(ui, size);
+                        LevelMeter::reduction("GR", &self.reduction, 24.0).show(ui, size);
+                        LevelMeter::level("Out L", &self.output[0]).show(ui, size);
+                        LevelMeter::level("R", &self.output[1]).show(ui, size);
+                    });
+                });
+            });
+        });
+    }
+}
+
+fn header(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter, bad_samples: u32) {
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("STEM BUS COMPRESSOR").strong().size(18.0).color(theme::ACCENT));
+        ui.add_space(12.0);
+        ui.label(egui::RichText::new("Key").color(theme::LABEL));
+        ui.add(ParamSlider::for_param(&p.key, setter).with_width(90.0));
+        ui.add(ParamSlider::for_param(&p.key_listen, setter).with_width(70.0));
+        ui.label(egui::RichText::new("Bypass").color(theme::LABEL));
+        ui.add(ParamSlider::for_param(&p.bypass, setter).with_width(70.0));
+        if bad_samples > 0 {
+            ui.label(egui::RichText::new(format!("{bad_samples} bad input samples replaced")).color(theme::WARNING));
+        }
+    });
+}
+
+fn row<P: Param>(ui: &mut egui::Ui, label: &str, param: &P, setter: &ParamSetter) {
+    ui.horizontal(|ui| {
+        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
+        ui.add(ParamSlider::for_param(param, setter).with_width(180.0));
+    });
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(title).strong().color(theme::ACCENT));
+}
+
+fn controls(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter) {
+    section(ui, "Dynamics");
+    row(ui, "Threshold", &p.threshold_db, setter);
+    row(ui, "Ratio", &p.ratio, setter);
+    row(ui, "Knee", &p.knee_db, setter);
+    row(ui, "Attack", &p.attack_ms, setter);
+    row(ui, "Release", &p.release_ms, setter);
+    row(ui, "Auto Release", &p.auto_release, setter);
+    row(ui, "Detector", &p.detector, setter);
+    row(ui, "Lookahead", &p.lookahead_ms, setter);
+    section(ui, "Key");
+    row(ui, "Key HPF", &p.key_hpf_hz, setter);
+    row(ui, "Stereo Link", &p.stereo_link, setter);
+    section(ui, "Output");
+    row(ui, "Makeup", &p.makeup_db, setter);
+    row(ui, "Mix", &p.mix, setter);
+    row(ui, "Output", &p.output_db, setter);
+}

@@ -1,0 +1,121 @@
+//! Level detection strategies (peak, RMS) that turn a key sample into a level in dB.
+
+use crate::units::{gain_to_db, one_pole_coefficient, power_to_db};
+
+/// A level-detection strategy: one key sample in, its level in dB out.
+///
+/// The attack/release behaviour lives in [`crate::ballistics::Ballistics`], which smooths the gain
+/// reduction after the gain computer (the log-domain "smooth branching" design of Giannoulis et al.).
+pub trait Detect {
+    /// Level in dBFS of the key at this sample.
+    fn level_db(&mut self, key: f32) -> f32;
+    /// Clears the detector's memory.
+    fn reset(&mut self);
+}
+
+/// Instantaneous peak: `20 log10 |x|`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PeakDetect;
+
+impl Detect for PeakDetect {
+    #[inline]
+    fn level_db(&mut self, key: f32) -> f32 {
+        gain_to_db(key)
+    }
+    fn reset(&mut self) {}
+}
+
+/// RMS over an exponential window: the mean square is smoothed by a one-pole with time constant
+/// [`RmsDetect::WINDOW_MS`], and reported as `10 log10(mean square)`. A sine at amplitude `A` reads
+/// `20 log10(A / sqrt 2)`, as RMS meters do.
+#[derive(Debug, Clone, Copy)]
+pub struct RmsDetect {
+    /// Smoothed mean square of the key (linear power), f64 for the same reason as the ballistics.
+    mean_square: f64,
+    /// One-pole coefficient of the averaging window.
+    coefficient: f64,
+}
+
+impl RmsDetect {
+    /// Time constant of the RMS averaging window in ms.
+    pub const WINDOW_MS: f32 = 10.0;
+
+    /// Creates an RMS detector for a sample rate in Hz.
+    pub fn new(sample_rate_hz: f32) -> Self {
+        Self { mean_square: 0.0, coefficient: one_pole_coefficient(Self::WINDOW_MS, sample_rate_hz) }
+    }
+}
+
+impl Detect for RmsDetect {
+    #[inline]
+    fn level_db(&mut self, key: f32) -> f32 {
+        let p = (key as f64) * (key as f64);
+        self.mean_square = p + self.coefficient * (self.mean_square - p);
+        power_to_db(self.mean_square as f32)
+    }
+    fn reset(&mut self) {
+        self.mean_square = 0.0;
+    }
+}
+
+/// Which detector a compressor uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetectorKind {
+    /// Sample peak.
+    #[default]
+    Peak,
+    /// RMS over a 10 ms exponential window.
+    Rms,
+}
+
+/// A per-channel level detector of either kind, switchable without allocation.
+#[derive(Debug, Clone, Copy)]
+pub struct LevelDetector {
+    kind: DetectorKind,
+    peak: PeakDetect,
+    rms: RmsDetect,
+}
+
+impl LevelDetector {
+    /// Creates a detector of `kind` at a sample rate in Hz.
+    pub fn new(kind: DetectorKind, sample_rate_hz: f32) -> Self {
+        Self { kind, peak: PeakDetect, rms: RmsDetect::new(sample_rate_hz) }
+    }
+
+    /// Switches the strategy. Switching clears the RMS memory so a stale window never leaks in.
+    pub fn set_kind(&mut self, kind: DetectorKind) {
+        if kind != self.kind {
+            self.kind = kind;
+            self.rms.reset();
+        }
+    }
+
+    /// Block form: levels in dB for a block of key samples.
+    pub fn process(&mut self, key: &[f32], levels_db: &mut [f32]) {
+        for (l, &k) in levels_db.iter_mut().zip(key) {
+            *l = self.level_db(k);
+        }
+    }
+}
+
+impl Detect for LevelDetector {
+    #[inline]
+    fn level_db(&mut self, key: f32) -> f32 {
+        match self.kind {
+            DetectorKind::Peak => self.peak.level_db(key),
+            DetectorKind::Rms => self.rms.level_db(key),
+        }
+    }
+    fn reset(&mut self) {
+        self.rms.reset();
+    }
+}
+
+impl crate::DspUnit for LevelDetector {
+    fn set_sample_rate(&mut self, sample_rate_hz: f32) {
+        self.rms = RmsDetect::new(sample_rate_hz);
+    }
+    fn reset(&mut self) {
+        Detect::reset(self);
+    }
+}

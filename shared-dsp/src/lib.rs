@@ -1,0 +1,22 @@
+//! Framework-free DSP units for the stem suite: detectors, gain computer, filters, delays, smoothing.
+//!
+//! Nothing here knows about a plugin framework. Every unit implements [`DspUnit`] (sample rate, reset,
+//! latency) and offers a block `process*` method. Units allocate only in `new` or `set_sample_rate`.
+
+pub mod ballistics;
+pub mod biquad;
+pub mod compressor;
+pub mod delay;
+pub mod denormal;
+pub mod detector;
+pub mod gain_computer;
+pub mod sanitize;
+pub mod smoother;
+pub mod stereo_link;
+pub mod unit;
+pub mod units;
+
+pub use unit::DspUnit;
+
+/// The most channels any unit processes (7.1), sized up front so nothing allocates per block.
+pub const MAX_CHANNELS: usize = 8;

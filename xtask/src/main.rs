@@ -1,0 +1,37 @@
+//! Project tasks: bundling (nice-plug-xtask), building and installing every plugin, and the full
+//! test suite including real-host tests.
+
+mod install;
+mod plugins;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "Usage:
+  cargo xtask build-all [--debug]     bundle every plugin (CLAP + VST3) into target/bundled
+  cargo xtask install [--debug]       build-all, then copy the bundles into the per-user plugin folders
+  cargo xtask test                    the whole test suite: unit, DSP, CLAP host, VST3 hosts, GUI
+  cargo xtask bundle <pkg> [--release]  nice-plug-xtask's bundler (any cargo build option)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build-all") => plugins::build_all(!args.iter().any(|a| a == "--debug"), &[]),
+        Some("install") => install::install(!args.iter().any(|a| a == "--debug")),
+        Some("test") => test::run_all(&args[1..]),
+        Some("bundle") | Some("bundle-universal") => {
+            nice_plug_xtask::main_with_args("cargo xtask", args).map_err(|e| format!("{e:#}"))
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

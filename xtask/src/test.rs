@@ -1,0 +1,92 @@
+//! `cargo xtask test`: the whole suite, in the order that fails fastest.
+//!
+//! 1. `cargo test --workspace` (debug, `assert_process_allocs` on; DSP promise tests in release).
+//! 2. Debug bundles with `assert_process_allocs` go to `target/bundled-alloc-checked`; the repo's CLAP
+//!    host drives them, so any allocation inside `process()` aborts the test.
+//! 3. Release bundles (what ships) go to `target/bundled`; the CLAP host tests run again on them.
+//! 4. The VST3 and GUI host tests (pedalboard, DawDreamer, Ardour, Xvfb) run with pytest in a venv
+//!    made from `tests/host/requirements.txt`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::plugins::{build_all, plugin_packages, run, workspace_root};
+
+/// Debian packages the host tests need (Ardour, a virtual display, a window manager, screenshots).
+const DEBIAN_PACKAGES: &[&str] = &["ardour", "xvfb", "openbox", "imagemagick", "x11-utils", "python3-venv"];
+
+/// Commands that prove those packages are present.
+const REQUIRED_COMMANDS: &[&str] = &["ardour7-lua", "Xvfb", "openbox", "import"];
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn has_command(name: &str) -> bool {
+    Command::new("sh").args(["-c", &format!("command -v {name} >/dev/null 2>&1")]).status().is_ok_and(|s| s.success())
+}
+
+/// Installs missing Debian packages when running as root with apt-get; otherwise explains.
+fn ensure_system_packages() -> Result<(), String> {
+    let missing: Vec<_> = REQUIRED_COMMANDS.iter().filter(|c| !has_command(c)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    if is_root && has_command("apt-get") {
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(DEBIAN_PACKAGES)
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    } else {
+        Err(format!(
+            "missing {missing:?}; install them with: sudo apt-get install {}",
+            DEBIAN_PACKAGES.join(" ")
+        ))
+    }
+}
+
+/// Creates (or reuses) the venv at `target/host-venv` with the pinned host-test requirements.
+fn ensure_venv(root: &Path) -> Result<std::path::PathBuf, String> {
+    let venv = root.join("target/host-venv");
+    let python = venv.join("bin/python");
+    let req = root.join("tests/host/requirements.txt");
+    let stamp = venv.join("requirements.installed");
+    let wanted = std::fs::read_to_string(&req).map_err(|e| format!("{}: {e}", req.display()))?;
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
+        return Ok(python);
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(&python).args(["-m", "pip", "install", "-q", "-r"]).arg(&req))?;
+    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    Ok(python)
+}
+
+/// Runs every test. Extra arguments are passed to pytest.
+pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    let alloc_features: Vec<String> =
+        plugin_packages()?.iter().map(|p| format!("{p}/assert_process_allocs")).collect();
+    let features = alloc_features.join(",");
+
+    eprintln!("== 1/4 cargo test --workspace (assert_process_allocs on)");
+    run(cargo().current_dir(&root).args(["test", "--workspace", "--exclude", "clap-host", "--features", &features]))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "shared-dsp", "--release"]))?;
+
+    eprintln!("== 2/4 CLAP host tests on debug bundles with assert_process_allocs");
+    build_all(false, &["--features".into(), features.clone()])?;
+    let checked = root.join("target/bundled-alloc-checked");
+    let _ = std::fs::remove_dir_all(&checked);
+    std::fs::rename(root.join("target/bundled"), &checked).map_err(|e| format!("moving debug bundles: {e}"))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("STEM_SUITE_BUNDLE_DIR", &checked))?;
+
+    eprintln!("== 3/4 CLAP host tests on release bundles");
+    build_all(true, &[])?;
+    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]))?;
+
+    eprintln!("== 4/4 VST3 hosts and GUI (pytest)");
+    ensure_system_packages()?;
+    let python = ensure_venv(&root)?;
+    run(Command::new(python).current_dir(&root).args(["-m", "pytest", "tests/host", "-v"]).args(pytest_args))
+}
