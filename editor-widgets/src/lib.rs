@@ -4,6 +4,7 @@
 pub mod gr_history;
 pub mod level_meter;
 pub mod meter_bus;
+pub mod param_buttons;
 pub mod theme;
 pub mod transfer_curve;
 

@@ -26,6 +26,9 @@ pub struct DynamicsMeterBus {
     bad_samples: AtomicU32,
     /// Whether the editor is open, so the audio thread can skip publishing.
     editor_open: AtomicBool,
+    /// Latency reported to the host, in samples, and the sample rate in Hz, for the editor's readout.
+    latency_samples: AtomicU32,
+    sample_rate_hz: AtomicF32,
 }
 
 impl Default for DynamicsMeterBus {
@@ -38,6 +41,8 @@ impl Default for DynamicsMeterBus {
             gain_reduction_db: AtomicF32::new(0.0),
             bad_samples: AtomicU32::new(0),
             editor_open: AtomicBool::new(false),
+            latency_samples: AtomicU32::new(0),
+            sample_rate_hz: AtomicF32::new(48_000.0),
         }
     }
 }
@@ -109,6 +114,18 @@ impl DynamicsMeterBus {
     /// Clears the bad-sample count (on activation).
     pub fn reset_bad_samples(&self) {
         self.bad_samples.store(0, Ordering::Relaxed);
+    }
+
+    /// Audio or main thread: records the latency in samples at a sample rate in Hz.
+    pub fn set_latency(&self, latency_samples: u32, sample_rate_hz: f32) {
+        self.latency_samples.store(latency_samples, Ordering::Relaxed);
+        self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
+    }
+
+    /// Editor: the latency in samples and in ms.
+    pub fn latency(&self) -> (u32, f32) {
+        let n = self.latency_samples.load(Ordering::Relaxed);
+        (n, n as f32 * 1000.0 / self.sample_rate_hz.load(Ordering::Relaxed).max(1.0))
     }
 
     /// Editor: marks the editor open or closed.

@@ -1,19 +1,18 @@
 //! Guarding against bad input: NaN, infinities and absurdly large samples.
 
-/// Largest sample magnitude passed on (+120 dBFS); anything larger is clipped to it.
-pub const MAX_SAMPLE: f32 = 1.0e6;
+/// Largest sample magnitude treated as audio: +60 dBFS. Anything larger is garbage from a broken
+/// upstream plugin, not signal.
+pub const MAX_SAMPLE: f32 = 1.0e3;
 
-/// Returns a finite sample: NaN and infinities become 0, magnitudes above [`MAX_SAMPLE`] are clipped.
-/// The second value is `true` when the sample had to be changed.
+/// Returns a usable sample: NaN, infinities and magnitudes above [`MAX_SAMPLE`] become 0 (silence,
+/// so a burst of garbage cannot pin the detector for seconds of release). The second value is `true`
+/// when the sample had to be replaced.
 #[inline]
 pub fn sanitize(x: f32) -> (f32, bool) {
-    if x.is_finite() {
-        if x.abs() <= MAX_SAMPLE {
-            (x, false)
-        } else {
-            (x.clamp(-MAX_SAMPLE, MAX_SAMPLE), true)
-        }
-    } else {
+    // NOTE: `!(a <= b)` is also true for NaN.
+    if !(x.abs() <= MAX_SAMPLE) {
         (0.0, true)
+    } else {
+        (x, false)
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use editor_widgets::level_meter::peak_db;
+use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, LevelMeter, MeterBallistics, TransferCurve};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
@@ -109,12 +110,12 @@ impl NiceEguiApp for BusCompressorEditor {
         let p = self.params.clone();
         let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
         ResizableWindow::new("bus-compressor").min_size(min).show(ui, |ui| {
-            header(ui, &p, &setter, self.meters.bad_samples());
+            header(ui, &p, &setter, &self.meters);
             ui.add_space(6.0);
             let full = ui.available_size();
-            let controls_w = 300.0;
-            let meters_w = 150.0;
-            let plot_w = (full.x - controls_w - meters_w - 24.0).max(120.0);
+            let controls_w = 350.0;
+            let meters_w = 5.0 * 24.0 + 8.0;
+            let plot_w = (full.x - controls_w - meters_w - 40.0).max(120.0);
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
                     ui.set_width(controls_w);
@@ -150,17 +151,20 @@ impl NiceEguiApp for BusCompressorEditor {
     }
 }
 
-fn header(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter, bad_samples: u32) {
+fn header(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter, meters: &DynamicsMeterBus) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("STEM BUS COMPRESSOR").strong().size(18.0).color(theme::ACCENT));
-        ui.add_space(12.0);
+        ui.add_space(16.0);
         ui.label(egui::RichText::new("Key").color(theme::LABEL));
-        ui.add(ParamSlider::for_param(&p.key, setter).with_width(90.0));
-        ui.add(ParamSlider::for_param(&p.key_listen, setter).with_width(70.0));
-        ui.label(egui::RichText::new("Bypass").color(theme::LABEL));
-        ui.add(ParamSlider::for_param(&p.bypass, setter).with_width(70.0));
-        if bad_samples > 0 {
-            ui.label(egui::RichText::new(format!("{bad_samples} bad input samples replaced")).color(theme::WARNING));
+        choice(ui, &p.key, setter);
+        toggle(ui, "Key Listen", &p.key_listen, setter);
+        ui.add_space(16.0);
+        toggle(ui, "Bypass", &p.bypass, setter);
+        let (samples, ms) = meters.latency();
+        ui.label(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL));
+        let bad = meters.bad_samples();
+        if bad > 0 {
+            ui.label(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING));
         }
     });
 }
@@ -184,8 +188,12 @@ fn controls(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter) {
     row(ui, "Knee", &p.knee_db, setter);
     row(ui, "Attack", &p.attack_ms, setter);
     row(ui, "Release", &p.release_ms, setter);
-    row(ui, "Auto Release", &p.auto_release, setter);
-    row(ui, "Detector", &p.detector, setter);
+    ui.horizontal(|ui| {
+        ui.add_space(96.0);
+        toggle(ui, "Auto Release", &p.auto_release, setter);
+        ui.add_space(8.0);
+        choice(ui, &p.detector, setter);
+    });
     row(ui, "Lookahead", &p.lookahead_ms, setter);
     section(ui, "Key");
     row(ui, "Key HPF", &p.key_hpf_hz, setter);

@@ -28,6 +28,8 @@ pub struct BusCompressor {
     repaint: RepaintNotifier,
     /// Latency last reported to the host, in samples.
     reported_latency: u32,
+    /// Sample rate of the current activation in Hz.
+    sample_rate_hz: f32,
 }
 
 impl Default for BusCompressor {
@@ -38,6 +40,7 @@ impl Default for BusCompressor {
             meters: Arc::new(DynamicsMeterBus::default()),
             repaint: RepaintNotifier::new(),
             reported_latency: 0,
+            sample_rate_hz: 48_000.0,
         }
     }
 }
@@ -90,6 +93,8 @@ impl Plugin for BusCompressor {
         dsp.set_settings_immediately(&self.params.settings());
         self.reported_latency = dsp.latency_samples() as u32;
         context.set_latency_samples(self.reported_latency);
+        self.meters.set_latency(self.reported_latency, buffer_config.sample_rate);
+        self.sample_rate_hz = buffer_config.sample_rate;
         self.dsp = Some(dsp);
         self.meters.reset_bad_samples();
         true
@@ -122,6 +127,7 @@ impl Plugin for BusCompressor {
         if latency != self.reported_latency {
             self.reported_latency = latency;
             context.set_latency_samples(latency);
+            self.meters.set_latency(latency, self.sample_rate_hz);
         }
         let sidechain = match self.params.key.value() {
             KeySource::Internal => None,
