@@ -11,6 +11,7 @@ const USAGE: &str = "Usage:
   cargo xtask build-all [--debug]     bundle every plugin (CLAP + VST3) into target/bundled
   cargo xtask install [--debug]       build-all, then copy the bundles into the per-user plugin folders
   cargo xtask test                    the whole test suite: unit, DSP, CLAP host, VST3 hosts, GUI
+  cargo xtask setup                   only install the host-test dependencies (Debian packages, venv)
   cargo xtask bundle <pkg> [--release]  nice-plug-xtask's bundler (any cargo build option)";
 
 fn main() -> ExitCode {
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         Some("build-all") => plugins::build_all(!args.iter().any(|a| a == "--debug"), &[]),
         Some("install") => install::install(!args.iter().any(|a| a == "--debug")),
         Some("test") => test::run_all(&args[1..]),
+        Some("setup") => test::setup(),
         Some("bundle") | Some("bundle-universal") => {
             nice_plug_xtask::main_with_args("cargo xtask", args).map_err(|e| format!("{e:#}"))
         }

@@ -26,6 +26,12 @@ fn has_command(name: &str) -> bool {
     Command::new("sh").args(["-c", &format!("command -v {name} >/dev/null 2>&1")]).status().is_ok_and(|s| s.success())
 }
 
+/// `cargo xtask setup`: everything the host tests need, installed once (Debian packages, venv).
+pub fn setup() -> Result<(), String> {
+    ensure_system_packages()?;
+    ensure_venv(&workspace_root()).map(|_| ())
+}
+
 /// Installs missing Debian packages when running as root with apt-get; otherwise explains.
 fn ensure_system_packages() -> Result<(), String> {
     let missing: Vec<_> = REQUIRED_COMMANDS.iter().filter(|c| !has_command(c)).collect();
@@ -86,7 +92,7 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
     run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]))?;
 
     eprintln!("== 4/4 VST3 hosts and GUI (pytest)");
-    ensure_system_packages()?;
-    let python = ensure_venv(&root)?;
+    setup()?;
+    let python = root.join("target/host-venv/bin/python");
     run(Command::new(python).current_dir(&root).args(["-m", "pytest", "tests/host", "-v"]).args(pytest_args))
 }

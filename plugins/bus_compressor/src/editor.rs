@@ -17,6 +17,14 @@ use shared_dsp::units::SILENCE_DB;
 
 use crate::params::{BusCompressorParams, EditorSize};
 
+/// Width of the parameter column in logical pixels.
+const CONTROLS_WIDTH: f32 = 350.0;
+/// Width of one meter bar and the gap between bars, in logical pixels.
+const METER_WIDTH: f32 = 20.0;
+const METER_GAP: f32 = 4.0;
+/// Width of the meter column: five bars and four gaps.
+const METERS_WIDTH: f32 = 5.0 * METER_WIDTH + 4.0 * METER_GAP;
+
 /// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
 const HISTORY_POINTS: usize = 360;
 
@@ -113,15 +121,13 @@ impl NiceEguiApp for BusCompressorEditor {
             header(ui, &p, &setter, &self.meters);
             ui.add_space(6.0);
             let full = ui.available_size();
-            let controls_w = 350.0;
-            let meters_w = 5.0 * 24.0 + 8.0;
-            let plot_w = (full.x - controls_w - meters_w - 40.0).max(120.0);
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
-                    ui.set_width(controls_w);
+                    ui.set_width(CONTROLS_WIDTH);
                     controls(ui, &p, &setter);
                 });
                 ui.separator();
+                let plot_w = (ui.available_width() - METERS_WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
                 ui.vertical(|ui| {
                     let curve_h = (full.y * 0.58).min(plot_w);
                     let mut curve = TransferCurve::new(GainComputer::new(
@@ -137,12 +143,19 @@ impl NiceEguiApp for BusCompressorEditor {
                 });
                 ui.separator();
                 ui.vertical(|ui| {
+                    ui.spacing_mut().item_spacing.x = METER_GAP;
+                    ui.horizontal(|ui| {
+                        for (caption, w) in [("IN", 2.0), ("GR", 1.0), ("OUT", 2.0)] {
+                            let width = w * METER_WIDTH + (w - 1.0) * METER_GAP;
+                            ui.add_sized([width, 14.0], egui::Label::new(egui::RichText::new(caption).size(10.0).color(theme::LABEL)));
+                        }
+                    });
                     ui.horizontal_top(|ui| {
-                        let size = egui::vec2(20.0, full.y - 12.0);
-                        LevelMeter::level("In L", &self.input[0]).show(ui, size);
+                        let size = egui::vec2(METER_WIDTH, ui.available_height() - 8.0);
+                        LevelMeter::level("L", &self.input[0]).show(ui, size);
                         LevelMeter::level("R", &self.input[1]).show(ui, size);
-                        LevelMeter::reduction("GR", &self.reduction, 24.0).show(ui, size);
-                        LevelMeter::level("Out L", &self.output[0]).show(ui, size);
+                        LevelMeter::reduction("dB", &self.reduction, 24.0).show(ui, size);
+                        LevelMeter::level("L", &self.output[0]).show(ui, size);
                         LevelMeter::level("R", &self.output[1]).show(ui, size);
                     });
                 });
