@@ -38,8 +38,10 @@ impl TransferCurve {
             let p = self.to_screen(rect, db, db);
             painter.vline(p.x, rect.y_range(), (1.0, theme::GRID));
             painter.hline(rect.x_range(), p.y, (1.0, theme::GRID));
-            painter.text(pos2(p.x + 2.0, rect.max.y - 2.0), egui::Align2::LEFT_BOTTOM, format!("{db:.0}"),
-                egui::FontId::proportional(10.0), theme::LABEL);
+            if db > self.min_db {
+                painter.text(pos2(p.x + 2.0, rect.max.y - 2.0), egui::Align2::LEFT_BOTTOM, format!("{db:.0}"),
+                    egui::FontId::proportional(10.0), theme::LABEL);
+            }
             db += 12.0;
         }
         // Unity line.

@@ -48,7 +48,7 @@ impl Default for BusCompressor {
 impl Plugin for BusCompressor {
     const NAME: &'static str = "Stem Bus Compressor";
     const VENDOR: &'static str = "Stem Suite";
-    const URL: &'static str = env!("CARGO_PKG_REPOSITORY");
+    const URL: &'static str = "";
     const EMAIL: &'static str = "stem-suite@example.invalid";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
@@ -60,9 +60,11 @@ impl Plugin for BusCompressor {
         main_output_channels: NonZeroU32::new(2),
         aux_input_ports: &[new_nonzero_u32(2)],
         aux_output_ports: &[],
+        // NOTE: nice-plug 0.4.2 reports `main_input` as the main *output* name too, so the input
+        // stays unnamed (it defaults to "Input") and the output then defaults to "Output".
         names: PortNames {
             layout: Some("Stereo"),
-            main_input: Some("Input"),
+            main_input: None,
             main_output: Some("Output"),
             aux_inputs: &["Sidechain"],
             aux_outputs: &[],

@@ -166,8 +166,11 @@ impl Default for BusCompressorParams {
         Self {
             editor_size: Arc::new(RwLock::new(EditorSize::DEFAULT)),
             threshold_db: db_param("Threshold", -18.0, threshold_range()),
+            // The ":1" unit keeps the value numeric for hosts that parse "2.0:1" as an enum
+            // (pedalboard), while it still reads "2.0:1".
             ratio: FloatParam::new("Ratio", 2.0, ratio_range())
-                .with_value_to_string(formatters::v2s_compression_ratio(1))
+                .with_unit(":1")
+                .with_value_to_string(formatters::v2s_f32_rounded(1))
                 .with_string_to_value(formatters::s2v_compression_ratio()),
             attack_ms: ms_param("Attack", 10.0, attack_range()),
             release_ms: ms_param("Release", 150.0, release_range()),

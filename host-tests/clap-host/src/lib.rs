@@ -1,0 +1,51 @@
+//! A small CLAP host for tests, benchmarks and offline rendering.
+//!
+//! ```no_run
+//! use clap_host::{blocks, ClapBundle};
+//! let bundle = ClapBundle::load("target/bundled/Stem Bus Compressor.clap")?;
+//! let mut plugin = bundle.create("org.stemsuite.bus-compressor")?;
+//! plugin.set_param_by_name("Threshold", -30.0)?;
+//! plugin.set_param_text("Key", "External")?;
+//! plugin.activate(48_000.0, 512)?;
+//! let main = vec![vec![0.0f32; 48_000]; 2];
+//! let key = vec![vec![0.0f32; 48_000]; 2];
+//! let out = plugin.render(&main, &key, &blocks::fixed(48_000, 512))?;
+//! let latency = plugin.latency()?;
+//! let state = plugin.save_state()?;
+//! # let _ = (out, latency, state);
+//! # Ok::<(), clap_host::HostError>(())
+//! ```
+//!
+//! Every call checks the plugin's function pointers for null and its return values; instances
+//! deactivate and `destroy()` on drop, and the last handle to a bundle calls `deinit()` (the
+//! library itself stays mapped: unmapping Rust plugins under live threads crashes them).
+
+pub mod blocks;
+mod bundle;
+mod denormals;
+mod error;
+mod events;
+mod host;
+mod instance;
+mod latency;
+mod params;
+mod ports;
+mod process;
+pub mod rng;
+mod state;
+mod strings;
+pub mod wav;
+
+pub use bundle::{ClapBundle, PluginDescriptor};
+pub use denormals::ScopedFlushDenormals;
+pub use error::{HostError, Result};
+pub use events::{OutputEvent, ParamChange};
+pub use host::LogMessage;
+pub use instance::{ActivationConfig, PluginInstance};
+pub use params::{parse_display_number, ParamInfo};
+pub use ports::{AudioPortInfo, AudioPorts};
+pub use process::PortInput;
+pub use rng::Rng;
+
+/// Re-export of the raw bindings, for callers that need an extension this crate does not wrap.
+pub use clap_sys;

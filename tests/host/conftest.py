@@ -1,0 +1,97 @@
+"""Shared fixtures for the real-host tests: repo root, built VST3 bundles, and the stems-a test audio.
+
+Bundles are found by globbing target/bundled/*.vst3 under the repo root. A missing bundle FAILS the tests
+that need it (it is never a skip): build first with `cargo xtask bundle <package> --release`.
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+REPO_ROOT = HERE.parents[1]
+BUNDLE_DIR = REPO_ROOT / "target" / "bundled"
+STEMS_DIR = REPO_ROOT / "testdata" / "stems-a"
+STEM_NAMES = ("drums", "bass", "keys", "vocals")
+
+BUS_COMPRESSOR = "Stem Bus Compressor"
+
+_MISSING = "NO-VST3-BUNDLE-BUILT"
+_BUILD_HINT = (
+    f"no VST3 bundle found: {BUNDLE_DIR}/*.vst3 matched nothing. "
+    "Build the plugins first, e.g. `cargo xtask bundle bus_compressor --release` from the repo root."
+)
+
+
+def _vst3_bundles():
+    return sorted(p for p in BUNDLE_DIR.glob("*.vst3") if p.is_dir())
+
+
+def pytest_generate_tests(metafunc):
+    # Tests that take `vst3_bundle` run once per built bundle. With none built they still run once, and
+    # fail, instead of being collected as an empty (silently skipped) parametrization.
+    if "vst3_bundle" in metafunc.fixturenames:
+        bundles = [str(p) for p in _vst3_bundles()] or [_MISSING]
+        metafunc.parametrize("vst3_bundle_path", bundles, ids=[Path(b).stem for b in bundles], indirect=False)
+
+
+@pytest.fixture(scope="session")
+def repo_root():
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def vst3_bundles():
+    """All built VST3 bundles (Path); fails if there are none."""
+    bundles = _vst3_bundles()
+    if not bundles:
+        pytest.fail(_BUILD_HINT)
+    return bundles
+
+
+@pytest.fixture
+def vst3_bundle(vst3_bundle_path):
+    """One built VST3 bundle (tests using it are parametrized over all bundles)."""
+    if vst3_bundle_path == _MISSING:
+        pytest.fail(_BUILD_HINT)
+    path = Path(vst3_bundle_path)
+    so = path / "Contents" / "x86_64-linux" / (path.stem + ".so")
+    assert so.is_file(), f"bundle {path} has no {so.relative_to(path)}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def bus_compressor_vst3(vst3_bundles):
+    """The Bus Compressor bundle, `Stem Bus Compressor.vst3`; fails if it was not built."""
+    path = BUNDLE_DIR / f"{BUS_COMPRESSOR}.vst3"
+    if not path.is_dir():
+        pytest.fail(
+            f"{path} not found (have {[p.name for p in vst3_bundles]}); "
+            "build it with `cargo xtask bundle bus_compressor --release`"
+        )
+    return path
+
+
+def read_wav(path):
+    """Reads a wav as float32 (channels, samples) plus its sample rate."""
+    data, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    return np.ascontiguousarray(data.T), sr
+
+
+@pytest.fixture(scope="session")
+def stems():
+    """testdata/stems-a as {name: float32 array (channels, samples)}, including "mix" (the exact sum)."""
+    out = {}
+    for name in STEM_NAMES + ("mix",):
+        path = STEMS_DIR / f"{name}.wav"
+        assert path.is_file(), f"missing test audio {path}"
+        audio, sr = read_wav(path)
+        assert sr == 48000 and audio.shape[0] == 2, f"{path}: expected 48 kHz stereo, got {sr} Hz {audio.shape}"
+        out[name] = audio
+    return out

@@ -1,0 +1,220 @@
+"""Runs one plugin job in a host (pedalboard or DawDreamer), in its own process.
+
+The pytest side (hostlib.run_job) writes a JSON job file and starts this script, so a crash of the plugin
+(SIGSEGV, abort) or a hang fails one test instead of killing pytest. Audio goes in and out as .npy files,
+shaped (channels, samples), float32.
+
+Job keys:
+  host      "pedalboard" | "dawdreamer"
+  op        "describe" | "process" | "editor"
+  bundle    path of the .vst3 bundle
+  sr, block sample rate and block size
+  params    pedalboard: {python_name: plain value}; DawDreamer: {display name: displayed value or enum text}
+  main, key .npy paths (key may be null)
+  graph     DawDreamer only: "main+key" (default), "main-only", "main-only-disabled-aux"
+  out       .npy path for the output
+  result    .json path for the result (parameter lists, latency, texts)
+"""
+
+import json
+import re
+import sys
+import time
+
+import numpy as np
+
+
+def parse_number(text):
+    """Leading number in a parameter's display text ("-30.0 dB" -> -30.0), or None."""
+    t = text.strip().lower()
+    if t.startswith("-inf"):
+        return float("-inf")
+    if t.startswith("inf") or t.startswith("+inf"):
+        return float("inf")
+    m = re.match(r"\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)", text)
+    return float(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------------------------------------- pedalboard
+
+
+def pedalboard_job(job, result):
+    import pedalboard
+
+    plugin = pedalboard.load_plugin(job["bundle"])
+    params = {}
+    for name, p in plugin.parameters.items():
+        entry = {}
+        for attr in ("name", "label", "units", "string_value", "raw_value", "min_value", "max_value", "type"):
+            try:
+                v = getattr(p, attr)
+            except Exception:  # noqa: BLE001 - pedalboard raises various errors for missing attributes
+                continue
+            if isinstance(v, type):
+                v = v.__name__
+            if isinstance(v, (str, int, float, bool)) or v is None:
+                entry[attr] = v
+        try:
+            values = [str(x) for x in p.valid_values]
+            entry["num_valid_values"] = len(values)
+            entry["first_valid_value"], entry["last_valid_value"] = values[0], values[-1]
+            if len(values) <= 16:
+                entry["valid_values"] = values
+        except Exception:  # noqa: BLE001
+            pass
+        params[name] = entry
+    result["params"] = params
+    result["plugin_name"] = plugin.name
+    result["is_effect"] = bool(plugin.is_effect)
+    if job["op"] == "describe":
+        result["latency"] = int(plugin.reported_latency_samples)
+        return
+
+    for name, value in job.get("params", {}).items():
+        # Every numeric parameter must take a number: pedalboard turns a parameter whose text is not
+        # a plain number plus unit (e.g. "2.0:1" with no unit) into a list of strings.
+        setattr(plugin, name, value)
+    result["set_params"] = {name: str(plugin.parameters[name].string_value) for name in job.get("params", {})}
+    main = np.load(job["main"]).astype(np.float32)
+    out = plugin.process(main, float(job["sr"]), buffer_size=int(job.get("block", 512)), reset=True)
+    # The latency a VST3 plugin reports is only (re)read by the host around process/reset.
+    result["latency"] = int(plugin.reported_latency_samples)
+    np.save(job["out"], np.asarray(out, dtype=np.float32))
+
+
+# ---------------------------------------------------------------------------------------------- DawDreamer
+
+
+def _dd_param_index(plugin, descs, display_name):
+    for d in descs:
+        if d["name"] == display_name:
+            return int(d["index"])
+    raise KeyError(f"DawDreamer: no parameter named {display_name!r}; have {[d['name'] for d in descs]}")
+
+
+def _dd_text(plugin, index, x):
+    plugin.set_parameter(index, float(x))
+    return plugin.get_parameter_text(index)
+
+
+def _dd_set(plugin, index, target):
+    """Sets a parameter by its displayed value: bools directly, enums by their text, numbers by bisection
+    on the normalized value until the displayed number equals the target."""
+    if isinstance(target, bool):
+        plugin.set_parameter(index, 1.0 if target else 0.0)
+        return plugin.get_parameter_text(index)
+    if isinstance(target, str):
+        seen = []
+        for i in range(101):
+            x = i / 100.0
+            text = _dd_text(plugin, index, x)
+            seen.append(text)
+            if text.strip().lower() == target.strip().lower():
+                return text
+        raise ValueError(f"no normalized value shows {target!r}; saw {sorted(set(seen))}")
+
+    target = float(target)
+    lo_v, hi_v = parse_number(_dd_text(plugin, index, 0.0)), parse_number(_dd_text(plugin, index, 1.0))
+    if lo_v is None or hi_v is None or not (lo_v <= target <= hi_v):
+        raise ValueError(f"target {target} outside displayed range {lo_v}..{hi_v}")
+
+    def first_x(pred):
+        a, b = 0.0, 1.0  # invariant: not pred(a) unless a == 0, pred(b)
+        if pred(parse_number(_dd_text(plugin, index, 0.0))):
+            return 0.0
+        for _ in range(60):
+            m = 0.5 * (a + b)
+            if pred(parse_number(_dd_text(plugin, index, m))):
+                b = m
+            else:
+                a = m
+        return b
+
+    x_ge = first_x(lambda v: v is not None and v >= target)
+    x_gt = first_x(lambda v: v is not None and v > target) if target < hi_v else 1.0
+    x = 0.5 * (x_ge + x_gt) if x_gt > x_ge else x_ge
+    text = _dd_text(plugin, index, x)
+    if parse_number(text) != target:
+        x = x_ge
+        text = _dd_text(plugin, index, x)
+    return text
+
+
+def dawdreamer_job(job, result):
+    import dawdreamer as daw
+
+    sr, block = int(job["sr"]), int(job.get("block", 512))
+    engine = daw.RenderEngine(sr, block)
+    plugin = engine.make_plugin_processor("plugin", job["bundle"])
+    descs = plugin.get_parameters_description()
+    result["params"] = [
+        {k: v for k, v in d.items() if isinstance(v, (str, int, float, bool)) or v is None} for d in descs
+    ]
+    result["num_inputs"] = int(plugin.get_num_input_channels())
+    result["num_outputs"] = int(plugin.get_num_output_channels())
+    if job["op"] == "describe":
+        result["latency"] = int(plugin.get_latency_samples())
+        return
+
+    texts = {}
+    for name, value in job.get("params", {}).items():
+        texts[name] = _dd_set(plugin, _dd_param_index(plugin, descs, name), value)
+    result["set_params"] = texts
+
+    if job["op"] == "editor":
+        result["latency"] = int(plugin.get_latency_samples())
+        print("WORKER: opening editor", flush=True)
+        _write(job, result)
+        plugin.open_editor()  # blocks until the window is closed (the test kills us instead)
+        print("WORKER: editor closed", flush=True)
+        return
+
+    main = np.load(job["main"]).astype(np.float32)
+    n = main.shape[1]
+    graph_kind = job.get("graph", "main+key")
+    main_proc = engine.make_playback_processor("main", main)
+    if graph_kind == "main+key":
+        key = np.load(job["key"]).astype(np.float32)
+        key_proc = engine.make_playback_processor("key", key)
+        graph = [(main_proc, []), (key_proc, []), (plugin, ["main", "key"])]
+    elif graph_kind == "main-only":
+        graph = [(main_proc, []), (plugin, ["main"])]
+    elif graph_kind == "main-only-disabled-aux":
+        plugin.disable_nonmain_buses()
+        result["num_inputs_after_disable"] = int(plugin.get_num_input_channels())
+        graph = [(main_proc, []), (plugin, ["main"])]
+    else:
+        raise ValueError(graph_kind)
+    if not engine.load_graph(graph):
+        raise RuntimeError("load_graph returned False")
+    if not engine.render(n / sr):
+        raise RuntimeError("render returned False")
+    out = np.asarray(plugin.get_audio(), dtype=np.float32)
+    result["latency"] = int(plugin.get_latency_samples())
+    np.save(job["out"], out)
+
+
+def _write(job, result):
+    with open(job["result"], "w") as f:
+        json.dump(result, f, indent=1)
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        job = json.load(f)
+    t0 = time.monotonic()
+    result = {"ok": False}
+    if job["host"] == "pedalboard":
+        pedalboard_job(job, result)
+    elif job["host"] == "dawdreamer":
+        dawdreamer_job(job, result)
+    else:
+        raise ValueError(job["host"])
+    result["ok"] = True
+    result["seconds"] = time.monotonic() - t0
+    _write(job, result)
+    print("WORKER: done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
