@@ -13,10 +13,12 @@ use std::process::Command;
 use crate::plugins::{build_all, plugin_packages, run, workspace_root};
 
 /// Debian packages the host tests need (Ardour, a virtual display, a window manager, screenshots).
-const DEBIAN_PACKAGES: &[&str] = &["ardour", "xvfb", "openbox", "imagemagick", "x11-utils", "python3-venv"];
+/// (libgl1-mesa-dri is the software OpenGL the editors render with under Xvfb.)
+const DEBIAN_PACKAGES: &[&str] =
+    &["ardour", "xvfb", "openbox", "imagemagick", "xdotool", "x11-utils", "libgl1-mesa-dri", "python3-venv"];
 
 /// Commands that prove those packages are present.
-const REQUIRED_COMMANDS: &[&str] = &["ardour7-lua", "Xvfb", "openbox", "import"];
+const REQUIRED_COMMANDS: &[&str] = &["ardour7-lua", "Xvfb", "openbox", "import", "xdotool", "xwininfo"];
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
