@@ -239,3 +239,39 @@ fn broken_states_are_rejected_without_crashing() {
         }
     });
 }
+
+/// Splits nice-plug's CLAP state (an 8-byte little-endian length, then JSON) into its JSON text.
+fn state_json(bytes: &[u8]) -> String {
+    assert!(bytes.len() >= 8, "state shorter than its length prefix");
+    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    assert_eq!(len, bytes.len() - 8, "length prefix does not match the state");
+    String::from_utf8(bytes[8..].to_vec()).expect("nice-plug state is JSON text")
+}
+
+/// Frames JSON text as nice-plug's CLAP state.
+fn state_bytes(json: &str) -> Vec<u8> {
+    let mut out = (json.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(json.as_bytes());
+    out
+}
+
+/// The editor size is a persisted field of the state: a size written into the state comes back
+/// from a fresh instance that loaded it (so a reopened session reopens the editor at its size).
+#[test]
+fn editor_size_persists_in_the_state() {
+    let mut plugin = bus_compressor();
+    let text = state_json(&plugin.save_state().unwrap());
+    let default_size = r#"{\"width\":880,\"height\":560}"#;
+    assert!(
+        text.contains("editor-size") && text.contains(default_size),
+        "no default editor size in the state: {text}"
+    );
+    let resized = text.replace(default_size, r#"{\"width\":1234,\"height\":777}"#);
+    let mut fresh = bus_compressor();
+    fresh.load_state(&state_bytes(&resized)).expect("state with a new editor size rejected");
+    let again = state_json(&fresh.save_state().unwrap());
+    assert!(
+        again.contains(r#"{\"width\":1234,\"height\":777}"#),
+        "editor size did not survive a load/save: {again}"
+    );
+}
