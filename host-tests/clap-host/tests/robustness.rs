@@ -19,20 +19,7 @@ const SR: f64 = 48_000.0;
 const LEN: usize = 96_000;
 
 fn compressor(key: &str, max_block: u32) -> PluginInstance {
-    let mut plugin = bus_compressor();
-    set_params(
-        &mut plugin,
-        &[
-            ("Threshold", -30.0),
-            ("Ratio", 4.0),
-            ("Attack", 5.0),
-            ("Release", 100.0),
-            ("Lookahead", 2.0),
-        ],
-        &[("Key", key)],
-    );
-    plugin.activate(SR, max_block).unwrap();
-    plugin
+    compressing_instance(key, 2.0, SR, max_block)
 }
 
 /// Loud enough to compress on its own (-6 dBFS peak), so "key silent" and "key = main" differ.

@@ -29,19 +29,7 @@ fn alternating_key() -> Vec<Vec<f32>> {
 }
 
 fn compressor(key: &str) -> PluginInstance {
-    let mut plugin = bus_compressor();
-    set_params(
-        &mut plugin,
-        &[
-            ("Threshold", -30.0),
-            ("Ratio", 4.0),
-            ("Attack", 5.0),
-            ("Release", 100.0),
-        ],
-        &[("Key", key)],
-    );
-    plugin.activate(SR, 512).unwrap();
-    plugin
+    compressing_instance(key, 0.0, SR, 512)
 }
 
 /// Output level relative to input level (dB) over the last 70 % of segment `seg`, compensating the

@@ -25,20 +25,7 @@ fn load(name: &str) -> wav::Wav {
 }
 
 fn compressor() -> PluginInstance {
-    let mut plugin = bus_compressor();
-    set_params(
-        &mut plugin,
-        &[
-            ("Threshold", -30.0),
-            ("Ratio", 4.0),
-            ("Attack", 5.0),
-            ("Release", 100.0),
-            ("Lookahead", 2.0),
-        ],
-        &[("Key", "External")],
-    );
-    plugin.activate(48_000.0, MAX_BLOCK as u32).unwrap();
-    plugin
+    compressing_instance("External", 2.0, 48_000.0, MAX_BLOCK as u32)
 }
 
 #[test]

@@ -98,6 +98,21 @@ pub fn bus_compressor() -> PluginInstance {
         .expect("create the bus compressor")
 }
 
+/// Settings that clearly compress programme material: -30 dB threshold, 4:1, 5 ms attack, 100 ms
+/// release (display units).
+pub const COMPRESSING: &[(&str, f64)] =
+    &[("Threshold", -30.0), ("Ratio", 4.0), ("Attack", 5.0), ("Release", 100.0)];
+
+/// A bus compressor set to [`COMPRESSING`] with the given Key and Lookahead (ms), activated at
+/// `sample_rate` Hz for blocks up to `max_block`.
+pub fn compressing_instance(key: &str, lookahead_ms: f64, sample_rate: f64, max_block: u32) -> PluginInstance {
+    let mut plugin = bus_compressor();
+    set_params(&mut plugin, COMPRESSING, &[("Key", key)]);
+    set_params(&mut plugin, &[("Lookahead", lookahead_ms)], &[]);
+    plugin.activate(sample_rate, max_block).unwrap();
+    plugin
+}
+
 /// Sets parameters given in display units (numbers) or display text, failing the test on error.
 pub fn set_params(plugin: &mut PluginInstance, numbers: &[(&str, f64)], texts: &[(&str, &str)]) {
     for &(name, value) in numbers {
