@@ -32,6 +32,27 @@ pub struct PluginDescriptor {
     pub features: Vec<String>,
 }
 
+impl PluginDescriptor {
+    /// Copies a descriptor the plugin owns.
+    ///
+    /// # Safety
+    /// Every string pointer in `d` must be null or a valid NUL-terminated string, and `features` a
+    /// null-terminated list of such strings (or null).
+    pub(crate) unsafe fn from_raw(d: &clap_sys::plugin::clap_plugin_descriptor) -> Self {
+        unsafe {
+            Self {
+                id: strings::from_ptr(d.id),
+                name: strings::from_ptr(d.name),
+                vendor: strings::from_ptr(d.vendor),
+                version: strings::from_ptr(d.version),
+                url: strings::from_ptr(d.url),
+                description: strings::from_ptr(d.description),
+                features: strings::from_list(d.features),
+            }
+        }
+    }
+}
+
 /// The loaded library and its entry point, shared by every handle to the same file.
 pub(crate) struct BundleInner {
     /// Canonical path of the `.clap` file.
@@ -231,16 +252,7 @@ impl BundleInner {
                     "get_plugin_descriptor({i}) returned null"
                 )));
             }
-            let d = &*d;
-            descriptors.push(PluginDescriptor {
-                id: strings::from_ptr(d.id),
-                name: strings::from_ptr(d.name),
-                vendor: strings::from_ptr(d.vendor),
-                version: strings::from_ptr(d.version),
-                url: strings::from_ptr(d.url),
-                description: strings::from_ptr(d.description),
-                features: strings::from_list(d.features),
-            });
+            descriptors.push(PluginDescriptor::from_raw(&*d));
         }
 
         Ok(BundleInner {

@@ -15,7 +15,6 @@ use clap_sys::plugin::clap_plugin;
 use crate::bundle::{ClapBundle, PluginDescriptor};
 use crate::error::{HostError, Result};
 use crate::host::{HostShared, LogMessage};
-use crate::strings;
 
 /// The arguments of the last successful `activate()`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,17 +103,8 @@ impl PluginInstance {
             return Err(HostError::Rejected("clap_plugin.desc is null".into()));
         }
         let d = unsafe { &*p.desc };
-        let descriptor = unsafe {
-            PluginDescriptor {
-                id: strings::from_ptr(d.id),
-                name: strings::from_ptr(d.name),
-                vendor: strings::from_ptr(d.vendor),
-                version: strings::from_ptr(d.version),
-                url: strings::from_ptr(d.url),
-                description: strings::from_ptr(d.description),
-                features: strings::from_list(d.features),
-            }
-        };
+        // SAFETY: the descriptor belongs to a live plugin that promised valid strings.
+        let descriptor = unsafe { PluginDescriptor::from_raw(d) };
 
         if !unsafe { (p.init.unwrap())(plugin) } {
             unsafe { destroy(plugin) };
