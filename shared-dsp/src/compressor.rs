@@ -237,6 +237,8 @@ impl Compressor {
         let mut k = [0.0f32; MAX_CHANNELS];
         let mut level = [0.0f32; MAX_CHANNELS];
         let mut gr = [0.0f32; MAX_CHANNELS];
+        // NOTE: sample-major loop: every channel's level is needed before linking.
+        #[allow(clippy::needless_range_loop)]
         for i in 0..len {
             for ch in 0..channels {
                 let (xs, bad) = sanitize(audio[ch][i]);
@@ -255,10 +257,10 @@ impl Compressor {
                 gr[ch] = self.ballistics[ch].tick(gc.gain_reduction_db(level[ch]));
                 m.max_gain_reduction_db = m.max_gain_reduction_db.max(gr[ch]);
             }
-            let makeup = self.makeup.next();
-            let output = self.output.next();
-            let mix = self.mix.next();
-            let bypass = self.bypass.next();
+            let makeup = self.makeup.next_value();
+            let output = self.output.next_value();
+            let mix = self.mix.next_value();
+            let bypass = self.bypass.next_value();
             for ch in 0..channels {
                 let dry = self.audio_delays[ch].tick(x[ch]);
                 let key_out = self.key_delays[ch].tick(k[ch]);

@@ -9,10 +9,10 @@ pub const MAX_SAMPLE: f32 = 1.0e3;
 /// when the sample had to be replaced.
 #[inline]
 pub fn sanitize(x: f32) -> (f32, bool) {
-    // NOTE: `!(a <= b)` is also true for NaN.
-    if !(x.abs() <= MAX_SAMPLE) {
-        (0.0, true)
-    } else {
+    // NOTE: NaN fails every comparison, so it takes the second branch with the infinities.
+    if x.abs() <= MAX_SAMPLE {
         (x, false)
+    } else {
+        (0.0, true)
     }
 }

@@ -64,7 +64,7 @@ impl Smoother {
 
     /// Advances one sample and returns the new value.
     #[inline]
-    pub fn next(&mut self) -> f32 {
+    pub fn next_value(&mut self) -> f32 {
         if self.steps_left > 0 {
             self.steps_left -= 1;
             self.current = if self.steps_left == 0 {
@@ -82,7 +82,7 @@ impl Smoother {
     /// Fills a block with successive values.
     pub fn process(&mut self, values: &mut [f32]) {
         for v in values {
-            *v = self.next();
+            *v = self.next_value();
         }
     }
 }
