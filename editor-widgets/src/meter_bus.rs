@@ -75,23 +75,37 @@ fn fetch_max(a: &AtomicF32, v: f32) {
 }
 
 impl DynamicsMeterBus {
-    /// Audio thread: publishes one block's meters. Channels beyond two fold into the second display.
+    /// Audio thread: publishes a compressor block's meters.
     pub fn publish(&self, m: &BlockMeters, channels: usize) {
-        if m.bad_samples > 0 {
-            self.bad_samples.fetch_add(m.bad_samples, Ordering::Relaxed);
+        let gr = m.gain_reduction_db[..channels].iter().copied().fold(0.0, f32::max);
+        self.publish_parts(&m.input_peak[..channels], &m.output_peak[..channels], m.max_gain_reduction_db, gr,
+            m.key_level_db, m.bad_samples);
+    }
+
+    /// Audio thread: publishes one block's meters from their parts: per-channel input and output peaks
+    /// (linear), the block's largest and last gain reduction (dB), the key level (dBFS) and the number
+    /// of replaced bad samples. Channels beyond two fold into the second display.
+    pub fn publish_parts(&self, input_peak: &[f32], output_peak: &[f32], max_gain_reduction_db: f32,
+        gain_reduction_db: f32, key_level_db: f32, bad_samples: u32) {
+        if bad_samples > 0 {
+            self.bad_samples.fetch_add(bad_samples, Ordering::Relaxed);
         }
         if !self.editor_open.load(Ordering::Relaxed) {
             return;
         }
-        for ch in 0..channels {
+        for (ch, (&i, &o)) in input_peak.iter().zip(output_peak).enumerate() {
             let d = ch.min(1);
-            fetch_max(&self.input_peak[d], m.input_peak[ch]);
-            fetch_max(&self.output_peak[d], m.output_peak[ch]);
+            fetch_max(&self.input_peak[d], i);
+            fetch_max(&self.output_peak[d], o);
         }
-        fetch_max(&self.max_gain_reduction_db, m.max_gain_reduction_db);
-        self.key_level_db.store(m.key_level_db, Ordering::Relaxed);
-        let gr = m.gain_reduction_db[..channels].iter().copied().fold(0.0, f32::max);
-        self.gain_reduction_db.store(gr, Ordering::Relaxed);
+        fetch_max(&self.max_gain_reduction_db, max_gain_reduction_db);
+        self.key_level_db.store(key_level_db, Ordering::Relaxed);
+        self.gain_reduction_db.store(gain_reduction_db, Ordering::Relaxed);
+    }
+
+    /// Whether the editor is open (the audio thread skips analysis work when it is not).
+    pub fn editor_open(&self) -> bool {
+        self.editor_open.load(Ordering::Relaxed)
     }
 
     /// Editor: takes the maxima accumulated since the last call and resets them.
@@ -120,6 +134,11 @@ impl DynamicsMeterBus {
     pub fn set_latency(&self, latency_samples: u32, sample_rate_hz: f32) {
         self.latency_samples.store(latency_samples, Ordering::Relaxed);
         self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
+    }
+
+    /// The sample rate of the current activation in Hz.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz.load(Ordering::Relaxed)
     }
 
     /// Editor: the latency in samples and in ms.

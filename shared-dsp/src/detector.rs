@@ -40,18 +40,31 @@ impl RmsDetect {
     /// Time constant of the RMS averaging window in ms.
     pub const WINDOW_MS: f32 = 10.0;
 
-    /// Creates an RMS detector for a sample rate in Hz.
+    /// Creates an RMS detector for a sample rate in Hz, with the compressor's window
+    /// ([`RmsDetect::WINDOW_MS`]).
     pub fn new(sample_rate_hz: f32) -> Self {
-        Self { mean_square: 0.0, coefficient: one_pole_coefficient(Self::WINDOW_MS, sample_rate_hz) }
+        Self::with_window(Self::WINDOW_MS, sample_rate_hz)
+    }
+
+    /// Creates an RMS detector whose window has time constant `window_ms`, at a sample rate in Hz.
+    pub fn with_window(window_ms: f32, sample_rate_hz: f32) -> Self {
+        Self { mean_square: 0.0, coefficient: one_pole_coefficient(window_ms, sample_rate_hz) }
+    }
+
+    /// Takes one key sample and returns the smoothed mean square (linear power), for callers that
+    /// combine powers before taking a logarithm.
+    #[inline]
+    pub fn mean_square(&mut self, key: f32) -> f64 {
+        let p = (key as f64) * (key as f64);
+        self.mean_square = p + self.coefficient * (self.mean_square - p);
+        self.mean_square
     }
 }
 
 impl Detect for RmsDetect {
     #[inline]
     fn level_db(&mut self, key: f32) -> f32 {
-        let p = (key as f64) * (key as f64);
-        self.mean_square = p + self.coefficient * (self.mean_square - p);
-        power_to_db(self.mean_square as f32)
+        power_to_db(self.mean_square(key) as f32)
     }
     fn reset(&mut self) {
         self.mean_square = 0.0;

@@ -1,4 +1,5 @@
-//! Framework-free DSP units for the stem suite: detectors, gain computer, filters, delays, smoothing.
+//! Framework-free DSP units for the stem suite: detectors, gain computer, filters, delays, smoothing,
+//! and the processors built from them (compressor, de-esser).
 //!
 //! Nothing here knows about a plugin framework. Every unit implements [`DspUnit`] (sample rate, reset,
 //! latency) and offers a block `process*` method. Units allocate only in `new` or `set_sample_rate`.
@@ -6,11 +7,13 @@
 pub mod ballistics;
 pub mod biquad;
 pub mod compressor;
+pub mod deesser;
 pub mod delay;
 pub mod denormal;
 pub mod detector;
 pub mod gain_computer;
 pub mod sanitize;
+pub mod sibilance_band;
 pub mod smoother;
 pub mod stereo_link;
 pub mod unit;

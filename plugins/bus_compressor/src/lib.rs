@@ -139,7 +139,9 @@ impl Plugin for BusCompressor {
         let channels = buffer.channels();
         let meters = dsp.process(buffer.as_slice(), sidechain);
         self.meters.publish(&meters, channels.min(dsp::CHANNELS));
-        self.repaint.request_repaint();
+        if self.meters.editor_open() {
+            self.repaint.request_repaint();
+        }
         ProcessStatus::Normal
     }
 }

@@ -1,0 +1,285 @@
+//! The De-Esser editor: a live spectrum analyser with the detection band and its drag handles,
+//! every parameter, a prominent Listen switch, gain-reduction meter and history.
+
+use std::sync::Arc;
+
+use editor_widgets::level_meter::peak_db;
+use editor_widgets::param_buttons::{choice, toggle};
+use editor_widgets::spectrum::SpectrumAnalyser;
+use editor_widgets::spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView};
+use shared_dsp::deesser::SibilanceBand;
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, LevelMeter, MeterBallistics};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::widgets::ParamSlider;
+use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+
+use crate::params::{DeEsserParams, EditorSize, Filter};
+use crate::AnalyserTaps;
+
+/// FFT size of the analyser (about 85 ms at 48 kHz: fine resolution in the sibilance range).
+const FFT_SIZE: usize = 4096;
+/// Points in the gain-reduction history (one per editor frame).
+const HISTORY_POINTS: usize = 360;
+/// Width of the parameter column in logical pixels.
+const CONTROLS_WIDTH: f32 = 350.0;
+/// Width of one meter bar and the gap between bars.
+const METER_WIDTH: f32 = 20.0;
+const METER_GAP: f32 = 4.0;
+/// Width of the meter column: five bars and four gaps.
+const METERS_WIDTH: f32 = 5.0 * METER_WIDTH + 4.0 * METER_GAP;
+
+/// Creates the editor, sized from the persisted editor size.
+pub fn create(
+    params: Arc<DeEsserParams>,
+    meters: Arc<DynamicsMeterBus>,
+    taps: Arc<AnalyserTaps>,
+    repaint: RepaintNotifier,
+) -> Option<EguiEditor<DeEsserEditor>> {
+    let size = *params.editor_size.read().ok()?;
+    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
+    let hint = ResizeHint::resizable()
+        .with_min_logical_size(LogicalSize::new(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32));
+    nice_plug_egui::create_egui_editor(
+        state,
+        repaint,
+        EguiNiceSettings::new().with_tile("Stem De-Esser").with_resize_hint(hint),
+        DeEsserEditor::new(params, meters, taps),
+    )
+}
+
+/// Editor state (GUI thread only).
+pub struct DeEsserEditor {
+    params: Arc<DeEsserParams>,
+    meters: Arc<DynamicsMeterBus>,
+    taps: Arc<AnalyserTaps>,
+    gui: Option<GuiContext>,
+    input_spectrum: SpectrumAnalyser,
+    output_spectrum: SpectrumAnalyser,
+    input: [MeterBallistics; 2],
+    output: [MeterBallistics; 2],
+    reduction: MeterBallistics,
+    history: GainReductionHistory,
+    gain_reduction_db: f32,
+}
+
+impl DeEsserEditor {
+    fn new(params: Arc<DeEsserParams>, meters: Arc<DynamicsMeterBus>, taps: Arc<AnalyserTaps>) -> Self {
+        let mut history = GainReductionHistory::new(HISTORY_POINTS);
+        history.range_db = 24.0;
+        Self {
+            params,
+            meters,
+            taps,
+            gui: None,
+            input_spectrum: SpectrumAnalyser::new(FFT_SIZE),
+            output_spectrum: SpectrumAnalyser::new(FFT_SIZE),
+            input: [MeterBallistics::new(-60.0); 2],
+            output: [MeterBallistics::new(-60.0); 2],
+            reduction: MeterBallistics::new(0.0),
+            history,
+            gain_reduction_db: 0.0,
+        }
+    }
+
+    fn update_meters(&mut self, dt_s: f32) {
+        let m = self.meters.take();
+        for ch in 0..2 {
+            self.input[ch].update(peak_db(m.input_peak[ch]), dt_s);
+            self.output[ch].update(peak_db(m.output_peak[ch]), dt_s);
+        }
+        self.reduction.update(m.max_gain_reduction_db, dt_s);
+        self.history.push(m.max_gain_reduction_db);
+        self.gain_reduction_db = m.gain_reduction_db;
+        let sr = self.meters.sample_rate_hz();
+        self.input_spectrum.update(&self.taps.input, sr);
+        self.output_spectrum.update(&self.taps.output, sr);
+    }
+}
+
+impl NiceEguiApp for DeEsserEditor {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        gui: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui = Some(gui);
+        self.meters.set_editor_open(true);
+        Ok(())
+    }
+
+    fn resized(&mut self, size: baseview::WindowSize) {
+        if let Ok(mut s) = self.params.editor_size.write() {
+            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
+        }
+    }
+
+    fn editor_closed(&mut self) {
+        self.meters.set_editor_open(false);
+        self.gui = None;
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
+        let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        self.update_meters(dt);
+        let Some(gui) = self.gui.clone() else { return };
+        let setter = gui.param_setter();
+        let p = self.params.clone();
+        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        ResizableWindow::new("de-esser").min_size(min).show(ui, |ui| {
+            header(ui, &p, &setter, &self.meters);
+            ui.add_space(6.0);
+            let full = ui.available_size();
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(CONTROLS_WIDTH);
+                    controls(ui, &p, &setter);
+                });
+                ui.separator();
+                let plot_w =
+                    (ui.available_width() - METERS_WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
+                ui.vertical(|ui| {
+                    let analyser_h = (full.y * 0.62).max(160.0);
+                    self.analyser(ui, &p, &setter, egui::vec2(plot_w, analyser_h));
+                    ui.add_space(6.0);
+                    let h = (ui.available_height() - 8.0).max(60.0);
+                    self.history.show(ui, egui::vec2(plot_w, h));
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    ui.spacing_mut().item_spacing.x = METER_GAP;
+                    ui.horizontal(|ui| {
+                        for (caption, w) in [("IN", 2.0), ("GR", 1.0), ("OUT", 2.0)] {
+                            let width = w * METER_WIDTH + (w - 1.0) * METER_GAP;
+                            ui.add_sized(
+                                [width, 14.0],
+                                egui::Label::new(egui::RichText::new(caption).size(10.0).color(theme::LABEL)),
+                            );
+                        }
+                    });
+                    ui.horizontal_top(|ui| {
+                        let size = egui::vec2(METER_WIDTH, ui.available_height() - 8.0);
+                        LevelMeter::level("L", &self.input[0]).show(ui, size);
+                        LevelMeter::level("R", &self.input[1]).show(ui, size);
+                        LevelMeter::reduction("dB", &self.reduction, 24.0).show(ui, size);
+                        LevelMeter::level("L", &self.output[0]).show(ui, size);
+                        LevelMeter::level("R", &self.output[1]).show(ui, size);
+                    });
+                });
+            });
+        });
+    }
+}
+
+impl DeEsserEditor {
+    /// The analyser with the detection band and its handles; dragging sets Frequency and Width.
+    fn analyser(&mut self, ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter, size: egui::Vec2) {
+        let sr = self.meters.sample_rate_hz();
+        let traces = [
+            SpectrumTrace {
+                label: "input",
+                magnitudes_db: self.input_spectrum.magnitudes_db(),
+                sample_rate_hz: sr,
+                colour: theme::LABEL,
+            },
+            SpectrumTrace {
+                label: "output",
+                magnitudes_db: self.output_spectrum.magnitudes_db(),
+                sample_rate_hz: sr,
+                colour: theme::SIGNAL,
+            },
+        ];
+        let settings = p.settings();
+        let low_hz = settings.frequency_hz;
+        let band_pass = p.filter.value() == Filter::BandPass;
+        let high_hz = band_pass.then(|| low_hz * settings.width_octaves.exp2());
+        // The detection filter's response: where the de-esser listens.
+        let band = SibilanceBand::new(settings.shape, low_hz, settings.width_octaves, sr);
+        let magnitude = |f: f32| band.detect_magnitude(f, sr);
+        let view = SpectrumView::new(&traces)
+            .id_salt("de-esser-analyser")
+            .band(BandOverlay { low_hz, high_hz, gain_reduction_db: self.gain_reduction_db })
+            .band_magnitude(&magnitude)
+            .show(ui, size);
+        drag_gesture(setter, &p.frequency_hz, view.low_handle.as_ref(), view.low_hz);
+        if let (Some(high), Some(_)) = (view.high_hz, high_hz) {
+            let low = p.frequency_hz.value();
+            let width = (high / low).log2();
+            drag_gesture(setter, &p.width_octaves, view.high_handle.as_ref(), Some(width));
+        } else {
+            drag_gesture(setter, &p.width_octaves, view.high_handle.as_ref(), None);
+        }
+    }
+}
+
+/// Maps a handle's drag to the host's begin/set/end gesture on `param`.
+fn drag_gesture(setter: &ParamSetter, param: &FloatParam, handle: Option<&egui::Response>, value: Option<f32>) {
+    let Some(handle) = handle else { return };
+    if handle.drag_started() {
+        setter.begin_set_parameter(param);
+    }
+    if let Some(v) = value {
+        setter.set_parameter(param, v);
+    }
+    if handle.drag_stopped() {
+        setter.end_set_parameter(param);
+    }
+}
+
+fn header(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter, meters: &DynamicsMeterBus) {
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("STEM DE-ESSER").strong().size(18.0).color(theme::ACCENT));
+        ui.add_space(16.0);
+        ui.label(egui::RichText::new("Listen").strong().color(theme::REDUCTION));
+        choice(ui, &p.listen, setter);
+        ui.add_space(16.0);
+        toggle(ui, "Bypass", &p.bypass, setter);
+        let (samples, ms) = meters.latency();
+        ui.label(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL));
+        let bad = meters.bad_samples();
+        if bad > 0 {
+            ui.label(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING));
+        }
+    });
+}
+
+fn row<P: Param>(ui: &mut egui::Ui, label: &str, param: &P, setter: &ParamSetter) {
+    ui.horizontal(|ui| {
+        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
+        ui.add(ParamSlider::for_param(param, setter).with_width(180.0));
+    });
+}
+
+fn labelled<F: FnOnce(&mut egui::Ui)>(ui: &mut egui::Ui, label: &str, add: F) {
+    ui.horizontal(|ui| {
+        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
+        add(ui);
+    });
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(title).strong().color(theme::ACCENT));
+}
+
+fn controls(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter) {
+    section(ui, "Band");
+    labelled(ui, "Mode", |ui| choice(ui, &p.mode, setter));
+    labelled(ui, "Filter", |ui| choice(ui, &p.filter, setter));
+    row(ui, "Frequency", &p.frequency_hz, setter);
+    row(ui, "Width", &p.width_octaves, setter);
+    section(ui, "Detection");
+    labelled(ui, "Detection", |ui| choice(ui, &p.detection, setter));
+    row(ui, "Threshold", &p.threshold_db, setter);
+    row(ui, "Range", &p.range_db, setter);
+    row(ui, "Attack", &p.attack_ms, setter);
+    row(ui, "Release", &p.release_ms, setter);
+    row(ui, "Lookahead", &p.lookahead_ms, setter);
+    section(ui, "Output");
+    row(ui, "Stereo Link", &p.stereo_link, setter);
+    row(ui, "Output", &p.output_db, setter);
+}
