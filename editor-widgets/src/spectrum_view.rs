@@ -56,17 +56,23 @@ pub struct SpectrumViewResponse {
 
 /// The spectrum plot. Build it every frame (it only borrows), then [`Self::show`] it.
 ///
-/// ```ignore
+/// ```no_run
+/// # use editor_widgets::spectrum::SpectrumAnalyser;
+/// # use editor_widgets::spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView};
+/// # use editor_widgets::theme;
+/// # fn draw(ui: &mut egui::Ui, input: &SpectrumAnalyser, output: &SpectrumAnalyser) -> Option<f32> {
+/// let sample_rate_hz = 48_000.0;
 /// let traces = [
 ///     SpectrumTrace { label: "input", magnitudes_db: input.magnitudes_db(), sample_rate_hz, colour: theme::LABEL },
 ///     SpectrumTrace { label: "output", magnitudes_db: output.magnitudes_db(), sample_rate_hz, colour: theme::SIGNAL },
 /// ];
-/// let band_magnitude = |hz: f32| band.band_magnitude(hz);
+/// let band_magnitude = |hz: f32| if hz > 5_000.0 { 1.0 } else { 0.1 };
 /// let out = SpectrumView::new(&traces)
-///     .band(BandOverlay { low_hz, high_hz, gain_reduction_db })
+///     .band(BandOverlay { low_hz: 5_000.0, high_hz: None, gain_reduction_db: 3.0 })
 ///     .band_magnitude(&band_magnitude)
 ///     .show(ui, egui::vec2(600.0, 240.0));
-/// if let Some(hz) = out.low_hz { /* set the Frequency parameter */ }
+/// out.low_hz // while dragged: the new Frequency
+/// # }
 /// ```
 pub struct SpectrumView<'a> {
     /// Salt of the handles' ids, so several plots can share a `Ui`.
@@ -229,15 +235,23 @@ impl<'a> SpectrumView<'a> {
             }
             db -= 12.0;
         }
-        for hz in GRID_HZ {
+        // Labels right to left, so the edge label wins and any label that would touch the one to its
+        // right is dropped (narrow analysers).
+        let mut free_until = f32::INFINITY;
+        for hz in GRID_HZ.into_iter().rev() {
             if hz <= self.min_hz || hz > self.max_hz {
                 continue;
             }
             let x = self.x_of(rect, hz);
             painter.vline(x, rect.y_range(), (1.0, theme::GRID));
+            let galley = painter.layout_no_wrap(format_hz_short(hz), font.clone(), theme::LABEL);
+            let w = galley.size().x;
             // The last label sits against the right edge.
-            let (anchor, dx) = if x > rect.max.x - 12.0 { (Align2::RIGHT_BOTTOM, -2.0) } else { (Align2::LEFT_BOTTOM, 2.0) };
-            painter.text(pos2(x + dx, rect.max.y - 2.0), anchor, format_hz_short(hz), font.clone(), theme::LABEL);
+            let left = if x > rect.max.x - 12.0 { x - 2.0 - w } else { x + 2.0 };
+            if left + w + 4.0 <= free_until {
+                painter.galley(pos2(left, rect.max.y - 2.0 - galley.size().y), galley, theme::LABEL);
+                free_until = left;
+            }
         }
     }
 
