@@ -16,6 +16,9 @@
 //! # Ok::<(), clap_host::HostError>(())
 //! ```
 //!
+//! Port layouts other than the default are chosen with `audio_ports_configs()` and
+//! `select_audio_ports_config(id)` before `activate`.
+//!
 //! Every call checks the plugin's function pointers for null and its return values; instances
 //! deactivate and `destroy()` on drop, and the last handle to a bundle calls `deinit()` (the
 //! library itself stays mapped: unmapping Rust plugins under live threads crashes them).
@@ -30,6 +33,7 @@ mod instance;
 mod latency;
 mod params;
 mod ports;
+mod ports_config;
 mod process;
 pub mod rng;
 mod state;
@@ -44,6 +48,7 @@ pub use host::LogMessage;
 pub use instance::{ActivationConfig, PluginInstance};
 pub use params::{parse_display_number, ParamInfo};
 pub use ports::{AudioPortInfo, AudioPorts};
+pub use ports_config::AudioPortsConfig;
 pub use process::PortInput;
 pub use rng::Rng;
 

@@ -11,6 +11,9 @@ use clap_host::{ClapBundle, PluginInstance};
 /// CLAP id of the plugin most tests are about.
 pub const BUS_COMPRESSOR_ID: &str = "org.stemsuite.bus-compressor";
 
+/// CLAP id of the Stem De-Esser.
+pub const DE_ESSER_ID: &str = "org.stemsuite.de-esser";
+
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -66,16 +69,12 @@ pub fn clap_bundles() -> Vec<PathBuf> {
     found
 }
 
-/// Loads the bundle that offers the bus compressor. Fails the test if no bundle does.
-pub fn bus_compressor_bundle() -> ClapBundle {
+/// Loads the bundle that offers plugin `id`. Fails the test if no bundle does.
+pub fn bundle_offering(id: &str) -> ClapBundle {
     let mut seen = Vec::new();
     for path in clap_bundles() {
         let bundle = ClapBundle::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if bundle
-            .descriptors()
-            .iter()
-            .any(|d| d.id == BUS_COMPRESSOR_ID)
-        {
+        if bundle.descriptors().iter().any(|d| d.id == id) {
             return bundle;
         }
         seen.push(format!(
@@ -88,7 +87,12 @@ pub fn bus_compressor_bundle() -> ClapBundle {
                 .collect::<Vec<_>>()
         ));
     }
-    panic!("no bundle offers {BUS_COMPRESSOR_ID}; found {seen:?}");
+    panic!("no bundle offers {id}; found {seen:?}");
+}
+
+/// Loads the bundle that offers the bus compressor. Fails the test if no bundle does.
+pub fn bus_compressor_bundle() -> ClapBundle {
+    bundle_offering(BUS_COMPRESSOR_ID)
 }
 
 /// A fresh bus compressor instance (inactive).
@@ -96,6 +100,40 @@ pub fn bus_compressor() -> PluginInstance {
     bus_compressor_bundle()
         .create(BUS_COMPRESSOR_ID)
         .expect("create the bus compressor")
+}
+
+/// Loads the bundle that offers the de-esser. Fails the test if no bundle does.
+pub fn de_esser_bundle() -> ClapBundle {
+    bundle_offering(DE_ESSER_ID)
+}
+
+/// A fresh de-esser instance (inactive, stereo layout, default settings).
+pub fn de_esser() -> PluginInstance {
+    de_esser_bundle()
+        .create(DE_ESSER_ID)
+        .expect("create the de-esser")
+}
+
+/// Reads `testdata/stems-a/<name>.wav` as planar f32 and its sample rate.
+pub fn stems_a(name: &str) -> (Vec<Vec<f32>>, f64) {
+    let path = workspace_root()
+        .join("testdata/stems-a")
+        .join(format!("{name}.wav"));
+    let wav = clap_host::wav::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!wav.is_empty(), "{} is empty", path.display());
+    (wav.channels, wav.sample_rate as f64)
+}
+
+/// `signal` delayed by `latency` samples (zeros shifted in) and scaled by `gain`.
+pub fn delayed(signal: &[Vec<f32>], latency: usize, gain: f32) -> Vec<Vec<f32>> {
+    signal
+        .iter()
+        .map(|ch| {
+            (0..ch.len())
+                .map(|i| if i < latency { 0.0 } else { gain * ch[i - latency] })
+                .collect()
+        })
+        .collect()
 }
 
 /// Settings that clearly compress programme material: -30 dB threshold, 4:1, 5 ms attack, 100 ms
