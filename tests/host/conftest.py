@@ -21,6 +21,7 @@ STEMS_DIR = REPO_ROOT / "testdata" / "stems-a"
 STEM_NAMES = ("drums", "bass", "keys", "vocals")
 
 BUS_COMPRESSOR = "Stem Bus Compressor"
+DE_ESSER = "Stem De-Esser"
 
 _MISSING = "NO-VST3-BUNDLE-BUILT"
 _BUILD_HINT = (
@@ -78,6 +79,18 @@ def bus_compressor_vst3(vst3_bundles):
     return path
 
 
+@pytest.fixture(scope="session")
+def de_esser_vst3(vst3_bundles):
+    """The De-Esser bundle, `Stem De-Esser.vst3`; fails if it was not built."""
+    path = BUNDLE_DIR / f"{DE_ESSER}.vst3"
+    if not path.is_dir():
+        pytest.fail(
+            f"{path} not found (have {[p.name for p in vst3_bundles]}); "
+            "build it with `cargo xtask bundle de_esser --release`"
+        )
+    return path
+
+
 def read_wav(path):
     """Reads a wav as float32 (channels, samples) plus its sample rate."""
     data, sr = sf.read(str(path), dtype="float32", always_2d=True)
@@ -95,3 +108,14 @@ def stems():
         assert sr == 48000 and audio.shape[0] == 2, f"{path}: expected 48 kHz stereo, got {sr} Hz {audio.shape}"
         out[name] = audio
     return out
+
+
+@pytest.fixture(scope="session")
+def vocals_long():
+    """testdata/stems-a/vocals_long.wav (12 s of the lead vocal) as float32 (channels, samples)."""
+    path = STEMS_DIR / "vocals_long.wav"
+    assert path.is_file(), f"missing test audio {path}"
+    audio, sr = read_wav(path)
+    assert sr == 48000 and audio.shape[0] == 2, f"{path}: expected 48 kHz stereo, got {sr} Hz {audio.shape}"
+    assert audio.shape[1] >= 10 * sr, f"{path}: only {audio.shape[1]} frames"
+    return audio

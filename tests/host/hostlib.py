@@ -38,6 +38,24 @@ PEDALBOARD_NAMES = {
 # Display names the plugin must report in every host.
 DISPLAY_NAMES = list(PEDALBOARD_NAMES)
 
+# De-Esser display name -> pedalboard's Python name.
+DE_ESSER_PEDALBOARD_NAMES = {
+    "Mode": "mode",
+    "Frequency": "frequency_hz",
+    "Filter": "filter",
+    "Width": "width_oct",
+    "Detection": "detection",
+    "Threshold": "threshold_db",
+    "Range": "range_db",
+    "Attack": "attack_ms",
+    "Release": "release_ms",
+    "Lookahead": "lookahead_ms",
+    "Stereo Link": "stereo_link",
+    "Output": "output_db",
+    "Listen": "listen",
+    "Bypass": "bypass",
+}
+
 # Settings that really compress the stems (see the brief's stem-sum invariant).
 COMPRESSING = {"Threshold": -30.0, "Ratio": 4.0, "Attack": 5.0, "Release": 100.0, "Lookahead": 2.0}
 
@@ -119,3 +137,38 @@ def env_without_display():
     env = dict(os.environ)
     env.pop("DISPLAY", None)
     return env
+
+
+def band_figures(inp, out, sr=SR, latency=0, frame=1024, hop=512):
+    """The de-esser's vocal figures (as in shared-dsp/tests/deesser_vocal.rs), on (channels, samples) arrays.
+
+    1024-sample Hann frames, hop 512, on every channel; the output frame at t + latency is compared with the
+    input frame at t. A frame above -50 dBFS is sibilant when its input 4-10 kHz energy exceeds its 200 Hz-3 kHz
+    energy, non-sibilant when 4-10 kHz is at least 10 dB below 200 Hz-3 kHz. Energies are summed per class.
+    Returns a dict: sibilant_frames, non_sibilant_frames, sibilant_drop_db (4-10 kHz, input over output),
+    non_sibilant_change_db (200 Hz-3 kHz, output over input)."""
+    inp = np.asarray(inp, dtype=np.float64)
+    out = np.asarray(out, dtype=np.float64)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame) / frame)
+    hi = (int(np.ceil(4000 * frame / sr)), int(np.floor(10000 * frame / sr)))
+    mid = (int(np.ceil(200 * frame / sr)), int(np.floor(3000 * frame / sr)))
+    n = min(inp.shape[1], out.shape[1])
+    starts = np.arange(0, n - latency - frame + 1, hop)
+    idx = starts[:, None] + np.arange(frame)[None, :]
+
+    def energies(x, offset):
+        spec = np.abs(np.fft.rfft(x[:, idx + offset] * window, axis=-1)) ** 2  # (channels, frames, bins)
+        return spec[..., hi[0] : hi[1] + 1].sum(axis=(0, 2)), spec[..., mid[0] : mid[1] + 1].sum(axis=(0, 2))
+
+    hi_in, mid_in = energies(inp, 0)
+    hi_out, mid_out = energies(out, latency)
+    power = np.mean(inp[:, idx] ** 2, axis=(0, 2))
+    loud = 10 * np.log10(np.maximum(power, 1e-30)) > -50
+    sib = loud & (hi_in > mid_in)
+    non = loud & (hi_in * 10 <= mid_in)
+    return {
+        "sibilant_frames": int(sib.sum()),
+        "non_sibilant_frames": int(non.sum()),
+        "sibilant_drop_db": float(10 * np.log10(hi_in[sib].sum() / hi_out[sib].sum())),
+        "non_sibilant_change_db": float(10 * np.log10(mid_out[non].sum() / mid_in[non].sum())),
+    }

@@ -69,6 +69,57 @@ fn bus_compressor_is_bundled_with_its_documented_identity() {
 }
 
 #[test]
+fn de_esser_is_bundled_with_its_documented_identity() {
+    let bundle = de_esser_bundle();
+    let d = bundle
+        .descriptors()
+        .iter()
+        .find(|d| d.id == DE_ESSER_ID)
+        .unwrap();
+    assert_eq!(d.name, "Stem De-Esser");
+    assert_eq!(d.vendor, "Stem Suite");
+    for feature in ["audio-effect", "de-esser", "stereo", "mono"] {
+        assert!(
+            d.features.iter().any(|f| f == feature),
+            "feature {feature:?} missing from {:?}",
+            d.features
+        );
+    }
+    assert!(
+        bundle
+            .path()
+            .file_name()
+            .is_some_and(|n| n == "Stem De-Esser.clap"),
+        "bundle file is {}",
+        bundle.path().display()
+    );
+}
+
+#[test]
+fn every_bundle_offers_a_different_plugin() {
+    // Two bundles exporting the same id would make a DAW load the wrong plugin.
+    let mut ids = Vec::new();
+    for path in clap_bundles() {
+        let bundle = ClapBundle::load(&path).unwrap();
+        ids.extend(bundle.descriptors().iter().map(|d| d.id.clone()));
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "duplicate plugin ids across bundles: {ids:?}"
+    );
+    for id in [BUS_COMPRESSOR_ID, DE_ESSER_ID] {
+        assert!(
+            ids.iter().any(|i| i == id),
+            "{id} is not bundled; found {ids:?}"
+        );
+    }
+}
+
+#[test]
 fn every_plugin_has_stereo_main_ports_and_a_properly_named_output() {
     for path in clap_bundles() {
         let bundle = ClapBundle::load(&path).unwrap();

@@ -130,7 +130,13 @@ pub fn delayed(signal: &[Vec<f32>], latency: usize, gain: f32) -> Vec<Vec<f32>> 
         .iter()
         .map(|ch| {
             (0..ch.len())
-                .map(|i| if i < latency { 0.0 } else { gain * ch[i - latency] })
+                .map(|i| {
+                    if i < latency {
+                        0.0
+                    } else {
+                        gain * ch[i - latency]
+                    }
+                })
                 .collect()
         })
         .collect()
