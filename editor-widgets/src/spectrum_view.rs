@@ -267,8 +267,10 @@ impl<'a> SpectrumView<'a> {
             painter.rect_filled(Rect::from_x_y_ranges(band.x_range(), top..=bottom.max(top + 1.0)), 0.0,
                 theme::REDUCTION.gamma_multiply(0.45));
         }
-        painter.text(pos2(band.center().x, rect.min.y + 4.0), Align2::CENTER_TOP, format!("-{gr:.1} dB"),
-            FontId::proportional(11.0), theme::REDUCTION);
+        // Below the legend (two rows at the top right), and kept inside the plot at the edges.
+        let text = if gr >= 0.05 { format!("-{gr:.1} dB") } else { "0.0 dB".to_owned() };
+        let x = band.center().x.clamp(rect.min.x + 30.0, rect.max.x - 30.0);
+        painter.text(pos2(x, rect.min.y + 44.0), Align2::CENTER_TOP, text, FontId::proportional(11.0), theme::REDUCTION);
     }
 
     fn draw_handle(&self, painter: &egui::Painter, rect: Rect, hz: f32, handle: Option<&Response>) {

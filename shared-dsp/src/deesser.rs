@@ -10,7 +10,8 @@
 //!   the range, then [`Ballistics`] (attack/release time constants), `g = 10^(-GR/20)`.
 //! - split-band: `out = d - (1 - g) S(d)`; with `g == 1` the output is `d`, bit for bit.
 //!   Wideband: `out = d g`.
-//! - Listen: Sibilance outputs `S(d)`, Removed outputs `d - out`.
+//! - Listen: Sibilance outputs what the detector hears, `D(x)` delayed by the lookahead so it lines up
+//!   with the audio; Removed outputs `d - out`.
 //! - output gain, then bypass crossfade to `d` (both ramped like the compressor's).
 //!
 //! Relative detection reads the band-to-full balance whatever the level, so the first samples of a
@@ -185,6 +186,8 @@ pub struct DeEsser {
     full_rms: [RmsDetect; MAX_CHANNELS],
     ballistics: [Ballistics; MAX_CHANNELS],
     delays: Vec<DelayLine>,
+    /// The detection band `D(x)`, delayed like the audio, for Listen Sibilance.
+    detect_band_delays: Vec<DelayLine>,
     output: Smoother,
     bypass: Smoother,
 }
@@ -223,6 +226,7 @@ impl DeEsser {
             full_rms: [RmsDetect::with_window(Self::DETECTOR_WINDOW_MS, sample_rate_hz); MAX_CHANNELS],
             ballistics: [Ballistics::new(sample_rate_hz, s.attack_ms, s.release_ms, false); MAX_CHANNELS],
             delays: Vec::new(),
+            detect_band_delays: Vec::new(),
             output: Smoother::new(SmoothingStyle::Logarithmic, PARAMETER_RAMP_MS, sample_rate_hz, 1.0),
             bypass: Smoother::new(SmoothingStyle::Linear, PARAMETER_RAMP_MS, sample_rate_hz, 0.0),
         };
@@ -305,7 +309,7 @@ impl DeEsser {
 
     fn apply_lookahead(&mut self) {
         let n = ms_to_samples(self.settings.lookahead_ms, self.sample_rate_hz);
-        for d in &mut self.delays {
+        for d in self.delays.iter_mut().chain(self.detect_band_delays.iter_mut()) {
             d.set_delay_samples(n);
         }
     }
@@ -328,6 +332,7 @@ impl DeEsser {
         let mut x = [0.0f32; MAX_CHANNELS];
         let mut level = [0.0f32; MAX_CHANNELS];
         let mut gr = [0.0f32; MAX_CHANNELS];
+        let mut detect_band = [0.0f32; MAX_CHANNELS];
         // NOTE: sample-major loop: every channel's level is needed before linking.
         #[allow(clippy::needless_range_loop)]
         for i in 0..len {
@@ -337,7 +342,8 @@ impl DeEsser {
                 x[ch] = xs;
                 m.input_peak[ch] = m.input_peak[ch].max(xs.abs());
                 let [d1, d2] = &mut self.detect_filters[ch];
-                let band_power = self.band_rms[ch].mean_square(d2.tick(d1.tick(xs)));
+                detect_band[ch] = d2.tick(d1.tick(xs));
+                let band_power = self.band_rms[ch].mean_square(detect_band[ch]);
                 let full_power = self.full_rms[ch].mean_square(xs);
                 level[ch] = if !relative {
                     power_to_db(band_power as f32)
@@ -358,11 +364,12 @@ impl DeEsser {
             for ch in 0..channels {
                 let d = self.delays[ch].tick(x[ch]);
                 let band = self.suppress_filters[ch].tick(d);
+                let heard = self.detect_band_delays[ch].tick(detect_band[ch]);
                 let g = db_to_gain(-gr[ch]);
                 let out = if split { d - (1.0 - g) * band } else { d * g };
                 let mut y = match s.listen {
                     Listen::Off => out,
-                    Listen::Sibilance => band,
+                    Listen::Sibilance => heard,
                     Listen::Removed => d - out,
                 };
                 y *= output;
@@ -405,6 +412,7 @@ impl DspUnit for DeEsser {
         self.sample_rate_hz = sample_rate_hz;
         let max = ms_to_samples(self.max_lookahead_ms.min(DeEsserSettings::MAX_LOOKAHEAD_MS), sample_rate_hz);
         self.delays = (0..self.channels).map(|_| DelayLine::new(max)).collect();
+        self.detect_band_delays = (0..self.channels).map(|_| DelayLine::new(max)).collect();
         self.update_band();
         let s = self.settings;
         for ch in 0..MAX_CHANNELS {
@@ -428,7 +436,7 @@ impl DspUnit for DeEsser {
             crate::detector::Detect::reset(&mut self.full_rms[ch]);
             self.ballistics[ch].reset();
         }
-        for d in &mut self.delays {
+        for d in self.delays.iter_mut().chain(self.detect_band_delays.iter_mut()) {
             d.reset();
         }
         let s = self.settings;

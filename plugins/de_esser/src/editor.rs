@@ -271,7 +271,8 @@ fn controls(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter) {
     labelled(ui, "Mode", |ui| choice(ui, &p.mode, setter));
     labelled(ui, "Filter", |ui| choice(ui, &p.filter, setter));
     row(ui, "Frequency", &p.frequency_hz, setter);
-    row(ui, "Width", &p.width_octaves, setter);
+    // Width only shapes the band-pass.
+    ui.add_enabled_ui(p.filter.value() == Filter::BandPass, |ui| row(ui, "Width", &p.width_octaves, setter));
     section(ui, "Detection");
     labelled(ui, "Detection", |ui| choice(ui, &p.detection, setter));
     row(ui, "Threshold", &p.threshold_db, setter);
