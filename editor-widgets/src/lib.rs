@@ -3,6 +3,7 @@
 //! and the editor.
 
 pub mod gr_history;
+pub mod layout;
 pub mod level_meter;
 pub mod meter_bus;
 pub mod param_buttons;

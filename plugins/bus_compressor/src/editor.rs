@@ -3,27 +3,19 @@
 
 use std::sync::Arc;
 
-use editor_widgets::level_meter::peak_db;
 use editor_widgets::param_buttons::{choice, toggle};
-use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, LevelMeter, MeterBallistics, TransferCurve};
+use editor_widgets::layout::{row, section, status, MeterColumn, CONTROLS_WIDTH};
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, TransferCurve};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
 use shared_dsp::gain_computer::GainComputer;
 use shared_dsp::units::SILENCE_DB;
 
 use crate::params::{BusCompressorParams, EditorSize};
 
-/// Width of the parameter column in logical pixels.
-const CONTROLS_WIDTH: f32 = 350.0;
-/// Width of one meter bar and the gap between bars, in logical pixels.
-const METER_WIDTH: f32 = 20.0;
-const METER_GAP: f32 = 4.0;
-/// Width of the meter column: five bars and four gaps.
-const METERS_WIDTH: f32 = 5.0 * METER_WIDTH + 4.0 * METER_GAP;
 
 /// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
 const HISTORY_POINTS: usize = 360;
@@ -53,9 +45,7 @@ pub struct BusCompressorEditor {
     params: Arc<BusCompressorParams>,
     meters: Arc<DynamicsMeterBus>,
     gui: Option<GuiContext>,
-    input: [MeterBallistics; 2],
-    output: [MeterBallistics; 2],
-    reduction: MeterBallistics,
+    meter_column: MeterColumn,
     history: GainReductionHistory,
     operating_point: (f32, f32),
 }
@@ -66,9 +56,7 @@ impl BusCompressorEditor {
             params,
             meters,
             gui: None,
-            input: [MeterBallistics::new(-60.0); 2],
-            output: [MeterBallistics::new(-60.0); 2],
-            reduction: MeterBallistics::new(0.0),
+            meter_column: MeterColumn::default(),
             history: GainReductionHistory::new(HISTORY_POINTS),
             operating_point: (SILENCE_DB, 0.0),
         }
@@ -76,11 +64,7 @@ impl BusCompressorEditor {
 
     fn update_meters(&mut self, dt_s: f32) {
         let m = self.meters.take();
-        for ch in 0..2 {
-            self.input[ch].update(peak_db(m.input_peak[ch]), dt_s);
-            self.output[ch].update(peak_db(m.output_peak[ch]), dt_s);
-        }
-        self.reduction.update(m.max_gain_reduction_db, dt_s);
+        self.meter_column.update(&m, dt_s);
         self.history.push(m.max_gain_reduction_db);
         self.operating_point = (m.key_level_db, m.gain_reduction_db);
     }
@@ -127,7 +111,7 @@ impl NiceEguiApp for BusCompressorEditor {
                     controls(ui, &p, &setter);
                 });
                 ui.separator();
-                let plot_w = (ui.available_width() - METERS_WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
+                let plot_w = (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
                 ui.vertical(|ui| {
                     let curve_h = (full.y * 0.58).min(plot_w);
                     let mut curve = TransferCurve::new(GainComputer::new(
@@ -142,23 +126,7 @@ impl NiceEguiApp for BusCompressorEditor {
                     self.history.show(ui, egui::vec2(plot_w, h));
                 });
                 ui.separator();
-                ui.vertical(|ui| {
-                    ui.spacing_mut().item_spacing.x = METER_GAP;
-                    ui.horizontal(|ui| {
-                        for (caption, w) in [("IN", 2.0), ("GR", 1.0), ("OUT", 2.0)] {
-                            let width = w * METER_WIDTH + (w - 1.0) * METER_GAP;
-                            ui.add_sized([width, 14.0], egui::Label::new(egui::RichText::new(caption).size(10.0).color(theme::LABEL)));
-                        }
-                    });
-                    ui.horizontal_top(|ui| {
-                        let size = egui::vec2(METER_WIDTH, ui.available_height() - 8.0);
-                        LevelMeter::level("L", &self.input[0]).show(ui, size);
-                        LevelMeter::level("R", &self.input[1]).show(ui, size);
-                        LevelMeter::reduction("dB", &self.reduction, 24.0).show(ui, size);
-                        LevelMeter::level("L", &self.output[0]).show(ui, size);
-                        LevelMeter::level("R", &self.output[1]).show(ui, size);
-                    });
-                });
+                self.meter_column.show(ui);
             });
         });
     }
@@ -173,26 +141,11 @@ fn header(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter, mete
         toggle(ui, "Key Listen", &p.key_listen, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
-        let (samples, ms) = meters.latency();
-        ui.label(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL));
-        let bad = meters.bad_samples();
-        if bad > 0 {
-            ui.label(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING));
-        }
+        status(ui, meters);
     });
 }
 
-fn row<P: Param>(ui: &mut egui::Ui, label: &str, param: &P, setter: &ParamSetter) {
-    ui.horizontal(|ui| {
-        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
-        ui.add(ParamSlider::for_param(param, setter).with_width(180.0));
-    });
-}
 
-fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(4.0);
-    ui.label(egui::RichText::new(title).strong().color(theme::ACCENT));
-}
 
 fn controls(ui: &mut egui::Ui, p: &BusCompressorParams, setter: &ParamSetter) {
     section(ui, "Dynamics");

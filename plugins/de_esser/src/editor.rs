@@ -3,17 +3,16 @@
 
 use std::sync::Arc;
 
-use editor_widgets::level_meter::peak_db;
 use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::spectrum::SpectrumAnalyser;
 use editor_widgets::spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView};
 use shared_dsp::deesser::SibilanceBand;
-use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, LevelMeter, MeterBallistics};
+use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
 
 use crate::params::{DeEsserParams, EditorSize, Filter};
@@ -23,13 +22,6 @@ use crate::AnalyserTaps;
 const FFT_SIZE: usize = 4096;
 /// Points in the gain-reduction history (one per editor frame).
 const HISTORY_POINTS: usize = 360;
-/// Width of the parameter column in logical pixels.
-const CONTROLS_WIDTH: f32 = 350.0;
-/// Width of one meter bar and the gap between bars.
-const METER_WIDTH: f32 = 20.0;
-const METER_GAP: f32 = 4.0;
-/// Width of the meter column: five bars and four gaps.
-const METERS_WIDTH: f32 = 5.0 * METER_WIDTH + 4.0 * METER_GAP;
 
 /// Creates the editor, sized from the persisted editor size.
 pub fn create(
@@ -58,9 +50,7 @@ pub struct DeEsserEditor {
     gui: Option<GuiContext>,
     input_spectrum: SpectrumAnalyser,
     output_spectrum: SpectrumAnalyser,
-    input: [MeterBallistics; 2],
-    output: [MeterBallistics; 2],
-    reduction: MeterBallistics,
+    meter_column: MeterColumn,
     history: GainReductionHistory,
     gain_reduction_db: f32,
 }
@@ -76,9 +66,7 @@ impl DeEsserEditor {
             gui: None,
             input_spectrum: SpectrumAnalyser::new(FFT_SIZE),
             output_spectrum: SpectrumAnalyser::new(FFT_SIZE),
-            input: [MeterBallistics::new(-60.0); 2],
-            output: [MeterBallistics::new(-60.0); 2],
-            reduction: MeterBallistics::new(0.0),
+            meter_column: MeterColumn::default(),
             history,
             gain_reduction_db: 0.0,
         }
@@ -86,11 +74,7 @@ impl DeEsserEditor {
 
     fn update_meters(&mut self, dt_s: f32) {
         let m = self.meters.take();
-        for ch in 0..2 {
-            self.input[ch].update(peak_db(m.input_peak[ch]), dt_s);
-            self.output[ch].update(peak_db(m.output_peak[ch]), dt_s);
-        }
-        self.reduction.update(m.max_gain_reduction_db, dt_s);
+        self.meter_column.update(&m, dt_s);
         self.history.push(m.max_gain_reduction_db);
         self.gain_reduction_db = m.gain_reduction_db;
         let sr = self.meters.sample_rate_hz();
@@ -141,7 +125,7 @@ impl NiceEguiApp for DeEsserEditor {
                 });
                 ui.separator();
                 let plot_w =
-                    (ui.available_width() - METERS_WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
+                    (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
                 ui.vertical(|ui| {
                     let analyser_h = (full.y * 0.62).max(160.0);
                     self.analyser(ui, &p, &setter, egui::vec2(plot_w, analyser_h));
@@ -150,26 +134,7 @@ impl NiceEguiApp for DeEsserEditor {
                     self.history.show(ui, egui::vec2(plot_w, h));
                 });
                 ui.separator();
-                ui.vertical(|ui| {
-                    ui.spacing_mut().item_spacing.x = METER_GAP;
-                    ui.horizontal(|ui| {
-                        for (caption, w) in [("IN", 2.0), ("GR", 1.0), ("OUT", 2.0)] {
-                            let width = w * METER_WIDTH + (w - 1.0) * METER_GAP;
-                            ui.add_sized(
-                                [width, 14.0],
-                                egui::Label::new(egui::RichText::new(caption).size(10.0).color(theme::LABEL)),
-                            );
-                        }
-                    });
-                    ui.horizontal_top(|ui| {
-                        let size = egui::vec2(METER_WIDTH, ui.available_height() - 8.0);
-                        LevelMeter::level("L", &self.input[0]).show(ui, size);
-                        LevelMeter::level("R", &self.input[1]).show(ui, size);
-                        LevelMeter::reduction("dB", &self.reduction, 24.0).show(ui, size);
-                        LevelMeter::level("L", &self.output[0]).show(ui, size);
-                        LevelMeter::level("R", &self.output[1]).show(ui, size);
-                    });
-                });
+                self.meter_column.show(ui);
             });
         });
     }
@@ -238,33 +203,12 @@ fn header(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter, meters: &D
         choice(ui, &p.listen, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
-        let (samples, ms) = meters.latency();
-        ui.label(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL));
-        let bad = meters.bad_samples();
-        if bad > 0 {
-            ui.label(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING));
-        }
+        status(ui, meters);
     });
 }
 
-fn row<P: Param>(ui: &mut egui::Ui, label: &str, param: &P, setter: &ParamSetter) {
-    ui.horizontal(|ui| {
-        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
-        ui.add(ParamSlider::for_param(param, setter).with_width(180.0));
-    });
-}
 
-fn labelled<F: FnOnce(&mut egui::Ui)>(ui: &mut egui::Ui, label: &str, add: F) {
-    ui.horizontal(|ui| {
-        ui.add_sized([92.0, 18.0], egui::Label::new(egui::RichText::new(label).color(theme::LABEL)));
-        add(ui);
-    });
-}
 
-fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(4.0);
-    ui.label(egui::RichText::new(title).strong().color(theme::ACCENT));
-}
 
 fn controls(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter) {
     section(ui, "Band");
