@@ -16,6 +16,15 @@ pub struct BiquadCoefficients {
     pub a2: f64,
 }
 
+/// `cos(w0)` and `alpha = sin(w0) / 2q` of an RBJ cookbook filter at `freq_hz` (clamped to 1 Hz ..
+/// 0.49 of the sample rate), computed in f64.
+fn rbj_prelude(freq_hz: f32, q: f64, sample_rate_hz: f32) -> (f64, f64) {
+    let sample_rate_hz = sample_rate_hz as f64;
+    let f = (freq_hz as f64).clamp(1.0, 0.49 * sample_rate_hz);
+    let (sin, cos) = (2.0 * PI * f / sample_rate_hz).sin_cos();
+    (cos, sin / (2.0 * q))
+}
+
 impl BiquadCoefficients {
     /// The identity filter.
     pub const IDENTITY: Self = Self { b0: 1.0, b1: 0.0, b2: 0.0, a1: 0.0, a2: 0.0 };
@@ -23,50 +32,30 @@ impl BiquadCoefficients {
     /// RBJ cookbook high-pass at `cutoff_hz` with quality `q`, for a sample rate in Hz. The cutoff is
     /// clamped below Nyquist.
     pub fn high_pass(cutoff_hz: f32, q: f64, sample_rate_hz: f32) -> Self {
-        let sample_rate_hz = sample_rate_hz as f64;
-        let f = (cutoff_hz as f64).clamp(1.0, 0.49 * sample_rate_hz);
-        let w0 = 2.0 * PI * f / sample_rate_hz;
-        let (sin, cos) = w0.sin_cos();
-        let alpha = sin / (2.0 * q);
-        let a0 = 1.0 + alpha;
-        Self {
-            b0: (1.0 + cos) / 2.0 / a0,
-            b1: -(1.0 + cos) / a0,
-            b2: (1.0 + cos) / 2.0 / a0,
-            a1: -2.0 * cos / a0,
-            a2: (1.0 - alpha) / a0,
-        }
+        let (cos, alpha) = rbj_prelude(cutoff_hz, q, sample_rate_hz);
+        Self::rbj((1.0 + cos) / 2.0, -(1.0 + cos), (1.0 + cos) / 2.0, cos, alpha)
     }
 
     /// RBJ cookbook low-pass at `cutoff_hz` with quality `q`, for a sample rate in Hz. The cutoff is
     /// clamped below Nyquist.
     pub fn low_pass(cutoff_hz: f32, q: f64, sample_rate_hz: f32) -> Self {
-        let sample_rate_hz = sample_rate_hz as f64;
-        let f = (cutoff_hz as f64).clamp(1.0, 0.49 * sample_rate_hz);
-        let w0 = 2.0 * PI * f / sample_rate_hz;
-        let (sin, cos) = w0.sin_cos();
-        let alpha = sin / (2.0 * q);
-        let a0 = 1.0 + alpha;
-        Self {
-            b0: (1.0 - cos) / 2.0 / a0,
-            b1: (1.0 - cos) / a0,
-            b2: (1.0 - cos) / 2.0 / a0,
-            a1: -2.0 * cos / a0,
-            a2: (1.0 - alpha) / a0,
-        }
+        let (cos, alpha) = rbj_prelude(cutoff_hz, q, sample_rate_hz);
+        Self::rbj((1.0 - cos) / 2.0, 1.0 - cos, (1.0 - cos) / 2.0, cos, alpha)
     }
 
     /// RBJ cookbook band-pass with a constant 0 dB peak at `centre_hz` and quality `q` (of the analog
     /// prototype, prewarped at the centre), for a sample rate in Hz. The centre is clamped below
     /// Nyquist. Its phase is zero at the centre.
     pub fn band_pass_q(centre_hz: f32, q: f64, sample_rate_hz: f32) -> Self {
-        let sample_rate_hz = sample_rate_hz as f64;
-        let f = (centre_hz as f64).clamp(1.0, 0.49 * sample_rate_hz);
-        let w0 = 2.0 * PI * f / sample_rate_hz;
-        let (sin, cos) = w0.sin_cos();
-        let alpha = sin / (2.0 * q);
+        let (cos, alpha) = rbj_prelude(centre_hz, q, sample_rate_hz);
+        Self::rbj(alpha, 0.0, -alpha, cos, alpha)
+    }
+
+    /// Normalises RBJ numerator coefficients by the shared RBJ denominator `1 + alpha, -2 cos,
+    /// 1 - alpha`.
+    fn rbj(b0: f64, b1: f64, b2: f64, cos: f64, alpha: f64) -> Self {
         let a0 = 1.0 + alpha;
-        Self { b0: alpha / a0, b1: 0.0, b2: -alpha / a0, a1: -2.0 * cos / a0, a2: (1.0 - alpha) / a0 }
+        Self { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: -2.0 * cos / a0, a2: (1.0 - alpha) / a0 }
     }
 
     /// RBJ band-pass (constant 0 dB peak) whose −3 dB points are exactly at `lower_hz` and
