@@ -1,21 +1,27 @@
 //! Editor widgets shared by every plugin of the suite: meters, gain-reduction history, transfer
-//! curve, spectrum analyser, and the lock-free meter and sample hand-offs between the audio thread
-//! and the editor.
+//! curves, spectrum analyser, clipper scope, and the lock-free meter, sample and peak-column
+//! hand-offs between the audio thread and the editor.
 
+pub mod clip_scope;
+pub mod clip_transfer;
 pub mod gr_history;
 pub mod layout;
 pub mod level_meter;
 pub mod meter_bus;
 pub mod param_buttons;
+pub mod peak_columns;
 pub mod sample_ring;
 pub mod spectrum;
 pub mod spectrum_view;
 pub mod theme;
 pub mod transfer_curve;
 
+pub use clip_scope::ClipScope;
+pub use clip_transfer::ClipTransfer;
 pub use gr_history::GainReductionHistory;
 pub use level_meter::{LevelMeter, MeterBallistics};
 pub use meter_bus::DynamicsMeterBus;
+pub use peak_columns::PeakColumns;
 pub use sample_ring::SampleRing;
 pub use spectrum::SpectrumAnalyser;
 pub use spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView, SpectrumViewResponse};

@@ -1,6 +1,7 @@
-//! The audio-thread side of the sample hand-off never allocates, nor does a spectrum refresh.
+//! The audio-thread side of the sample and peak-column hand-offs never allocates, nor does a
+//! spectrum refresh.
 
-use editor_widgets::{SampleRing, SpectrumAnalyser};
+use editor_widgets::{PeakColumns, SampleRing, SpectrumAnalyser};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -71,4 +72,24 @@ fn read_and_spectrum_update_never_allocate() {
         analyser.update(&ring, 48_000.0);
     }
     assert_eq!(allocations(), before, "read_latest or SpectrumAnalyser::update allocated");
+}
+
+#[test]
+fn peak_columns_push_block_never_allocates() {
+    let ring = SampleRing::new(256);
+    let left: Vec<f32> = (0..4096).map(|i| (i as f32 * 0.01).sin()).collect();
+    let mut right: Vec<f32> = (0..4096).map(|i| (i as f32 * 0.03).cos()).collect();
+    right[100] = f32::NAN;
+    let mut columns = PeakColumns::new(3);
+    let before = allocations();
+    // Short blocks, empty blocks, and blocks that finish more columns than one push batch or the ring.
+    for size in [0, 1, 2, 7, 64, 512, 1023, 4096] {
+        for _ in 0..20 {
+            columns.push_block(&[&left[..size], &right[..size]], &ring);
+        }
+    }
+    columns.reset();
+    columns.push_block(&[&left[..]], &ring);
+    assert_eq!(allocations(), before, "PeakColumns::push_block allocated");
+    assert!(ring.total_written() > 0);
 }

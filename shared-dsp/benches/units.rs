@@ -7,6 +7,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use shared_dsp::clipper::{ClipperSettings, TransientClipper};
+use shared_dsp::oversampler::{FilterPhase, Oversampler, Oversampling};
 use shared_dsp::ballistics::Ballistics;
 use shared_dsp::biquad::KeyHighPass;
 use shared_dsp::compressor::{Compressor, CompressorSettings, Key};
@@ -152,6 +154,34 @@ fn main() {
         de.set_settings_immediately(&DeEsserSettings { mode, ..Default::default() });
         row(label, measure(&input, |b| {
             black_box(de.process(b));
+        }), floor.0);
+    }
+
+    // Oversampling stages alone: up and back down, both channels, linear phase.
+    for factor in [Oversampling::X2, Oversampling::X4, Oversampling::X8, Oversampling::X16] {
+        let mut os = Oversampler::new(2, BLOCK);
+        os.set_config(factor, FilterPhase::Linear);
+        let mut high = vec![0.0f32; BLOCK * factor.factor()];
+        row(&format!("oversampler up+down {}x", factor.factor()), measure(&input, |b| {
+            for (ch, x) in b.iter_mut().enumerate() {
+                let n = x.len();
+                os.upsample(ch, x, &mut high[..n * factor.factor()]);
+                os.downsample(ch, &high[..n * factor.factor()], x);
+            }
+        }), floor.0);
+    }
+
+    for (factor, phase) in [
+        (Oversampling::Off, FilterPhase::Linear),
+        (Oversampling::X4, FilterPhase::Linear),
+        (Oversampling::X4, FilterPhase::Minimum),
+        (Oversampling::X8, FilterPhase::Linear),
+        (Oversampling::X8, FilterPhase::Minimum),
+    ] {
+        let mut clip = TransientClipper::new(2, SAMPLE_RATE_HZ);
+        clip.set_settings_immediately(&ClipperSettings { drive_db: 12.0, oversampling: factor, phase, ..Default::default() });
+        row(&format!("clipper {factor:?} {phase:?}"), measure(&input, |b| {
+            black_box(clip.process(b));
         }), floor.0);
     }
 }

@@ -1,21 +1,28 @@
 //! Framework-free DSP units for the stem suite: detectors, gain computer, filters, delays, smoothing,
-//! and the processors built from them (compressor, de-esser).
+//! and the processors built from them (compressor, de-esser, transient clipper).
 //!
 //! Nothing here knows about a plugin framework. Every unit implements [`DspUnit`] (sample rate, reset,
 //! latency) and offers a block `process*` method. Units allocate only in `new` or `set_sample_rate`.
 
+pub mod adaa;
+pub mod aliasing;
 pub mod ballistics;
 pub mod biquad;
+pub mod clip_curve;
+pub mod clipper;
 pub mod compressor;
 pub mod deesser;
 pub mod delay;
 pub mod denormal;
 pub mod detector;
+pub mod fir_design;
 pub mod gain_computer;
+pub mod oversampler;
 pub mod sanitize;
 pub mod sibilance_band;
 pub mod smoother;
 pub mod stereo_link;
+pub mod transient_mask;
 pub mod unit;
 pub mod units;
 

@@ -1,0 +1,209 @@
+//! The Transient Clipper editor: a scrolling waveform of input and output with the ceiling and what
+//! is clipped off, the transfer curve of the selected curve and softness, the clip-amount meter and
+//! history, and every parameter.
+
+use std::sync::Arc;
+
+use editor_widgets::clip_scope::ClipScope;
+use editor_widgets::clip_transfer::ClipTransfer;
+use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
+use editor_widgets::param_buttons::{choice, toggle};
+use editor_widgets::peak_columns::read_aligned;
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+use shared_dsp::clip_curve::ClipCurve;
+
+use crate::params::{ClipperParams, EditorSize};
+use crate::{ScopeTaps, SCOPE_SAMPLES_PER_COLUMN};
+
+/// Output columns the scope shows (about 1 s at 48 kHz).
+const SCOPE_VISIBLE_COLUMNS: usize = 1500;
+/// Most latency the scope compensates, in columns (16x linear phase is far below it).
+const MAX_OFFSET_COLUMNS: usize = 64;
+/// Points in the clip-amount history (one per editor frame).
+const HISTORY_POINTS: usize = 360;
+
+/// Creates the editor, sized from the persisted editor size.
+pub fn create(
+    params: Arc<ClipperParams>,
+    meters: Arc<DynamicsMeterBus>,
+    scope: Arc<ScopeTaps>,
+    repaint: RepaintNotifier,
+) -> Option<EguiEditor<ClipperEditor>> {
+    let size = *params.editor_size.read().ok()?;
+    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
+    let hint = ResizeHint::resizable()
+        .with_min_logical_size(LogicalSize::new(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32));
+    nice_plug_egui::create_egui_editor(
+        state,
+        repaint,
+        EguiNiceSettings::new().with_tile("Stem Transient Clipper").with_resize_hint(hint),
+        ClipperEditor::new(params, meters, scope),
+    )
+}
+
+/// Editor state (GUI thread only).
+pub struct ClipperEditor {
+    params: Arc<ClipperParams>,
+    meters: Arc<DynamicsMeterBus>,
+    scope: Arc<ScopeTaps>,
+    gui: Option<GuiContext>,
+    /// Scope columns read from the rings (input has room for the latency offset).
+    input_columns: Vec<f32>,
+    output_columns: Vec<f32>,
+    /// Driven input columns, as drawn.
+    driven_columns: Vec<f32>,
+    meter_column: MeterColumn,
+    history: GainReductionHistory,
+    /// Drive-over-ceiling of the last snapshot, dB.
+    over_ceiling_db: f32,
+}
+
+impl ClipperEditor {
+    fn new(params: Arc<ClipperParams>, meters: Arc<DynamicsMeterBus>, scope: Arc<ScopeTaps>) -> Self {
+        let mut history = GainReductionHistory::new(HISTORY_POINTS);
+        history.range_db = 24.0;
+        Self {
+            params,
+            meters,
+            scope,
+            gui: None,
+            input_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS + MAX_OFFSET_COLUMNS],
+            output_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS],
+            driven_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS + MAX_OFFSET_COLUMNS],
+            meter_column: MeterColumn::default(),
+            history,
+            over_ceiling_db: 0.0,
+        }
+    }
+
+    /// Latency in scope columns, rounded.
+    fn offset_columns(&self) -> usize {
+        let (latency, _) = self.meters.latency();
+        ((latency as usize + SCOPE_SAMPLES_PER_COLUMN / 2) / SCOPE_SAMPLES_PER_COLUMN).min(MAX_OFFSET_COLUMNS)
+    }
+
+    fn update(&mut self, dt_s: f32) {
+        let m = self.meters.take();
+        self.meter_column.update(&m, dt_s);
+        self.history.push(m.max_gain_reduction_db);
+        self.over_ceiling_db = m.max_gain_reduction_db;
+        let offset = self.offset_columns();
+        let input_len = SCOPE_VISIBLE_COLUMNS + offset;
+        // A torn read keeps last frame's columns.
+        if read_aligned(&self.scope.input, &self.scope.output, &mut self.input_columns[..input_len],
+            &mut self.output_columns)
+        {
+            let drive = 10f32.powf(self.params.drive_db.value() / 20.0);
+            for (d, x) in self.driven_columns.iter_mut().zip(&self.input_columns[..input_len]) {
+                *d = x * drive;
+            }
+        }
+    }
+}
+
+impl NiceEguiApp for ClipperEditor {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        gui: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui = Some(gui);
+        self.meters.set_editor_open(true);
+        Ok(())
+    }
+
+    fn resized(&mut self, size: baseview::WindowSize) {
+        if let Ok(mut s) = self.params.editor_size.write() {
+            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
+        }
+    }
+
+    fn editor_closed(&mut self) {
+        self.meters.set_editor_open(false);
+        self.gui = None;
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
+        let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        self.update(dt);
+        let Some(gui) = self.gui.clone() else { return };
+        let setter = gui.param_setter();
+        let p = self.params.clone();
+        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        ResizableWindow::new("transient-clipper").min_size(min).show(ui, |ui| {
+            header(ui, &p, &setter, &self.meters);
+            ui.add_space(6.0);
+            let full = ui.available_size();
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(CONTROLS_WIDTH);
+                    controls(ui, &p, &setter);
+                });
+                ui.separator();
+                let plot_w =
+                    (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
+                ui.vertical(|ui| {
+                    let scope_h = (full.y * 0.5).max(140.0);
+                    let ceiling = 10f32.powf(p.ceiling_db.value() / 20.0);
+                    let offset = self.offset_columns();
+                    let input = &self.driven_columns[..SCOPE_VISIBLE_COLUMNS + offset];
+                    let mut scope = ClipScope::new(input, &self.output_columns, ceiling);
+                    scope.input_offset_columns = offset;
+                    scope.show(ui, egui::vec2(plot_w, scope_h));
+                    ui.add_space(6.0);
+                    let h = (ui.available_height() - 8.0).max(80.0);
+                    ui.horizontal_top(|ui| {
+                        let s = p.settings();
+                        let curve = ClipCurve::new(s.curve, s.softness);
+                        let apply = |v: f64| curve.apply(v);
+                        let mut transfer = ClipTransfer::new(&apply);
+                        transfer.knee_start = curve.knee_start();
+                        let over = self.over_ceiling_db;
+                        transfer.operating_point = (over > 0.0).then(|| 10f64.powf(over as f64 / 20.0));
+                        transfer.show(ui, egui::vec2(h, h));
+                        let w = (plot_w - h - ui.spacing().item_spacing.x).max(60.0);
+                        self.history.show(ui, egui::vec2(w, h));
+                    });
+                });
+                ui.separator();
+                self.meter_column.show(ui);
+            });
+        });
+    }
+}
+
+fn header(ui: &mut egui::Ui, p: &ClipperParams, setter: &ParamSetter, meters: &DynamicsMeterBus) {
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("STEM TRANSIENT CLIPPER").strong().size(18.0).color(theme::ACCENT));
+        ui.add_space(16.0);
+        toggle(ui, "Delta", &p.delta, setter);
+        toggle(ui, "Safety Clip", &p.safety_clip, setter);
+        ui.add_space(16.0);
+        toggle(ui, "Bypass", &p.bypass, setter);
+        status(ui, meters);
+    });
+}
+
+fn controls(ui: &mut egui::Ui, p: &ClipperParams, setter: &ParamSetter) {
+    section(ui, "Gain");
+    row(ui, "Drive", &p.drive_db, setter);
+    row(ui, "Ceiling", &p.ceiling_db, setter);
+    row(ui, "Output", &p.output_db, setter);
+    row(ui, "Mix", &p.mix, setter);
+    section(ui, "Curve");
+    labelled(ui, "Curve", |ui| choice(ui, &p.curve, setter));
+    row(ui, "Softness", &p.softness, setter);
+    section(ui, "Oversampling");
+    labelled(ui, "Factor", |ui| choice(ui, &p.oversampling, setter));
+    labelled(ui, "Filter", |ui| choice(ui, &p.filter, setter));
+    section(ui, "Dynamics");
+    row(ui, "Transient Only", &p.transient_only, setter);
+    row(ui, "Stereo Link", &p.stereo_link, setter);
+}

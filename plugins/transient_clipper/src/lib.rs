@@ -1,0 +1,218 @@
+//! Stem Transient Clipper: oversampled clipping with anti-aliasing, a guaranteed ceiling and a
+//! transient-only mode, for drum stems (CLAP and VST3).
+//!
+//! `activate` allocates, `process` only wires parameters, buffers, meters and scope columns to [`dsp`].
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use editor_widgets::{DynamicsMeterBus, PeakColumns, SampleRing};
+use nice_plug::prelude::*;
+use nice_plug_egui::RepaintNotifier;
+use shared_dsp::denormal::DenormalGuard;
+use shared_dsp::units::SILENCE_DB;
+
+pub mod dsp;
+pub mod editor;
+pub mod params;
+
+use dsp::ClipperDsp;
+use params::ClipperParams;
+
+/// Base-rate samples per scope column (about 0.67 ms at 48 kHz).
+pub const SCOPE_SAMPLES_PER_COLUMN: usize = 32;
+/// Scope columns kept for the editor (about 11 s at 48 kHz).
+pub const SCOPE_COLUMNS: usize = 1 << 14;
+
+/// Waveform columns shared with the editor: peak |x| per column, input before clipping (undriven)
+/// and output. Both are fed the same block lengths, so they stay in step.
+pub struct ScopeTaps {
+    /// Input peaks.
+    pub input: SampleRing,
+    /// Output peaks.
+    pub output: SampleRing,
+}
+
+/// The plugin instance.
+pub struct StemTransientClipper {
+    params: Arc<ClipperParams>,
+    /// Created in `activate`; `None` before.
+    dsp: Option<ClipperDsp>,
+    /// Meter hand-off to the editor; "gain reduction" carries how far the drive goes over the ceiling.
+    meters: Arc<DynamicsMeterBus>,
+    /// Scope hand-off to the editor.
+    scope: Arc<ScopeTaps>,
+    /// Column accumulators for the input and output scope.
+    input_columns: PeakColumns,
+    output_columns: PeakColumns,
+    /// Wakes the editor after new meters were published.
+    repaint: RepaintNotifier,
+    /// Latency last reported to the host, in samples.
+    reported_latency: u32,
+    /// Sample rate of the current activation in Hz.
+    sample_rate_hz: f32,
+}
+
+impl Default for StemTransientClipper {
+    fn default() -> Self {
+        Self {
+            params: Arc::new(ClipperParams::default()),
+            dsp: None,
+            meters: Arc::new(DynamicsMeterBus::default()),
+            scope: Arc::new(ScopeTaps { input: SampleRing::new(SCOPE_COLUMNS), output: SampleRing::new(SCOPE_COLUMNS) }),
+            input_columns: PeakColumns::new(SCOPE_SAMPLES_PER_COLUMN),
+            output_columns: PeakColumns::new(SCOPE_SAMPLES_PER_COLUMN),
+            repaint: RepaintNotifier::new(),
+            reported_latency: 0,
+            sample_rate_hz: 48_000.0,
+        }
+    }
+}
+
+impl Plugin for StemTransientClipper {
+    const NAME: &'static str = "Stem Transient Clipper";
+    const VENDOR: &'static str = "Stem Suite";
+    const URL: &'static str = "";
+    const EMAIL: &'static str = "stem-suite@example.invalid";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    // Stereo first (the default), then mono. No sidechain, so nice-plug's aux-port defects do not
+    // apply. The main input stays unnamed: nice-plug 0.4.2 would give its name to the output too.
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            aux_input_ports: &[],
+            aux_output_ports: &[],
+            names: PortNames {
+                layout: Some("Stereo"),
+                main_input: None,
+                main_output: Some("Output"),
+                aux_inputs: &[],
+                aux_outputs: &[],
+            },
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(1),
+            aux_input_ports: &[],
+            aux_output_ports: &[],
+            names: PortNames {
+                layout: Some("Mono"),
+                main_input: None,
+                main_output: Some("Output"),
+                aux_inputs: &[],
+                aux_outputs: &[],
+            },
+        },
+    ];
+
+    const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+
+    type SysExMessage = ();
+    type BackgroundTask = ();
+    type Editor = nice_plug_egui::EguiEditor<editor::ClipperEditor>;
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn editor(&mut self, _executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        editor::create(self.params.clone(), self.meters.clone(), self.scope.clone(), self.repaint.clone())
+    }
+
+    fn activate(
+        &mut self,
+        layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        let channels = layout.main_output_channels.map_or(2, NonZeroU32::get) as usize;
+        let mut dsp = ClipperDsp::new(channels, buffer_config.sample_rate);
+        dsp.set_settings_immediately(&self.params.settings());
+        dsp.reset();
+        self.reported_latency = dsp.latency_samples() as u32;
+        context.set_latency_samples(self.reported_latency);
+        self.sample_rate_hz = buffer_config.sample_rate;
+        self.meters.set_latency(self.reported_latency, buffer_config.sample_rate);
+        self.meters.reset_bad_samples();
+        self.input_columns.reset();
+        self.output_columns.reset();
+        self.dsp = Some(dsp);
+        true
+    }
+
+    fn reset(&mut self) {
+        if let Some(dsp) = &mut self.dsp {
+            dsp.set_settings_immediately(&self.params.settings());
+            dsp.reset();
+        }
+    }
+
+    fn deactivate(&mut self) {
+        let bad = self.meters.bad_samples();
+        if bad > 0 {
+            nice_log!("Stem Transient Clipper: replaced {bad} NaN, infinite or out-of-range input samples");
+        }
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let _ftz = DenormalGuard::new();
+        let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
+        dsp.set_settings(&self.params.settings());
+        let latency = dsp.latency_samples() as u32;
+        if latency != self.reported_latency {
+            self.reported_latency = latency;
+            context.set_latency_samples(latency);
+            self.meters.set_latency(latency, self.sample_rate_hz);
+        }
+        let channels = buffer.channels();
+        let audio = buffer.as_slice();
+        let scope = self.meters.editor_open();
+        if scope {
+            self.input_columns.push_block(audio, &self.scope.input);
+        }
+        let m = dsp.process(audio);
+        if scope {
+            self.output_columns.push_block(audio, &self.scope.output);
+        }
+        let shown = channels.min(2);
+        self.meters.publish_parts(&m.input_peak[..shown], &m.output_peak[..shown], m.over_ceiling_db,
+            m.over_ceiling_db, SILENCE_DB, m.bad_samples);
+        if scope {
+            self.repaint.request_repaint();
+        }
+        ProcessStatus::Normal
+    }
+}
+
+impl ClapPlugin for StemTransientClipper {
+    const CLAP_ID: &'static str = "org.stemsuite.transient-clipper";
+    const CLAP_DESCRIPTION: Option<&'static str> =
+        Some("Oversampled transient clipper with ADAA, a guaranteed ceiling and a transient-only mode, for drum stems");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::AudioEffect,
+        ClapFeature::Stereo,
+        ClapFeature::Mono,
+        ClapFeature::Distortion,
+        ClapFeature::Limiter,
+        ClapFeature::TransientShaper,
+        ClapFeature::Mastering,
+    ];
+}
+
+impl Vst3Plugin for StemTransientClipper {
+    const VST3_CLASS_ID: [u8; 16] = *b"StemSuiteClipper";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] =
+        &[Vst3SubCategory::Fx, Vst3SubCategory::Dynamics, Vst3SubCategory::Distortion];
+}
+
+nice_export_clap!(StemTransientClipper);
+nice_export_vst3!(StemTransientClipper);
