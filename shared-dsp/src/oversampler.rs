@@ -116,82 +116,75 @@ pub fn stage_design(stage: usize, phase: FilterPhase) -> Vec<f64> {
     }
 }
 
-/// One polyphase branch of a 2x FIR: the taps `h[2j + p]` for `j` in `first..first + taps.len()`,
-/// stored newest-last so a dot product with the oldest-first history window applies them.
+/// One polyphase branch of a 2x FIR: `y[m] = Σ_j h[2j + p] x[m - j]`, keeping only the taps from the
+/// first to the last non-zero one (`j` in `first..first + taps.len()`), optionally delayed.
 #[derive(Debug, Clone)]
 struct Branch {
-    /// Branch taps in reverse order (f32).
-    reversed: Vec<f32>,
-    /// History length the branch needs: `first + taps.len()`.
-    span: usize,
+    /// `h[2j + p]` for `j = first, first + 1, ...` (f32).
+    taps: Vec<f32>,
+    /// Index `j` of the first tap.
+    first: usize,
 }
 
 impl Branch {
-    fn new(h: &[f64], parity: usize, gain: f64) -> Self {
+    /// The taps of parity `parity` scaled by `gain`, delayed by `delay` input samples.
+    fn new(h: &[f64], parity: usize, gain: f64, delay: usize) -> Self {
         let taps: Vec<f64> = h.iter().skip(parity).step_by(2).map(|c| c * gain).collect();
         let first = taps.iter().position(|&c| c != 0.0).unwrap_or(0);
         let last = taps.iter().rposition(|&c| c != 0.0).map_or(first, |i| i + 1).max(first + 1);
-        let reversed = taps[first..last].iter().rev().map(|&c| c as f32).collect();
-        Self { reversed, span: last }
+        Self { taps: taps[first..last].iter().map(|&c| c as f32).collect(), first: first + delay }
     }
 
-    /// `Σ h[2j + p] x[newest - j]` over a window of the last `span` inputs, oldest first.
+    /// Past inputs the branch reads: `first + taps.len() - 1`.
+    fn history(&self) -> usize {
+        self.first + self.taps.len() - 1
+    }
+
+    /// Convolves a block. `data` is `history` past samples followed by the block; `out` receives one
+    /// output per block sample. Loops over taps outside and samples inside, so the inner loop is a
+    /// vectorisable multiply-add over contiguous samples; every output still sums its taps in order,
+    /// so the result does not depend on how the signal is cut into blocks.
     #[inline]
-    fn apply(&self, window: &[f32]) -> f32 {
-        dot(&self.reversed, &window[..self.reversed.len()])
-    }
-}
-
-/// Dot product with eight partial sums, so the compiler can vectorise it.
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 8];
-    let chunks_a = a.chunks_exact(8);
-    let chunks_b = b.chunks_exact(8);
-    let tail: f32 = chunks_a.remainder().iter().zip(chunks_b.remainder()).map(|(x, y)| x * y).sum();
-    for (ca, cb) in chunks_a.zip(chunks_b) {
-        for k in 0..8 {
-            acc[k] += ca[k] * cb[k];
+    fn convolve(&self, data: &[f32], history: usize, out: &mut [f32]) {
+        let n = out.len();
+        out.fill(0.0);
+        for (k, &c) in self.taps.iter().enumerate() {
+            let start = history - (self.first + k);
+            for (o, x) in out.iter_mut().zip(&data[start..start + n]) {
+                *o += c * x;
+            }
         }
     }
-    let s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    s + tail
 }
 
-/// A history of the last `span` samples, readable as one contiguous oldest-first slice.
+/// Past samples followed by room for one block, so a block and its history are one contiguous slice.
 #[derive(Debug, Clone)]
-struct History {
-    /// Twice `span` long: every sample is written twice, `span` apart.
+struct BlockHistory {
     buffer: Vec<f32>,
-    span: usize,
-    pos: usize,
+    /// Past samples kept in front of the block.
+    history: usize,
 }
 
-impl History {
-    fn new(span: usize) -> Self {
-        let span = span.max(1);
-        Self { buffer: vec![0.0; 2 * span], span, pos: 0 }
+impl BlockHistory {
+    fn new(history: usize, max_block: usize) -> Self {
+        Self { buffer: vec![0.0; history + max_block], history }
     }
 
+    /// The history followed by `n` new samples written by `fill`.
     #[inline]
-    fn push(&mut self, x: f32) {
-        self.buffer[self.pos] = x;
-        self.buffer[self.pos + self.span] = x;
-        self.pos += 1;
-        if self.pos == self.span {
-            self.pos = 0;
-        }
+    fn load(&mut self, n: usize, fill: impl FnOnce(&mut [f32])) -> &[f32] {
+        fill(&mut self.buffer[self.history..self.history + n]);
+        &self.buffer[..self.history + n]
     }
 
-    /// The last `span` samples, oldest first; the newest is last.
+    /// Keeps the last `history` samples of the `n` just loaded for the next block.
     #[inline]
-    fn window(&self) -> &[f32] {
-        &self.buffer[self.pos..self.pos + self.span]
+    fn commit(&mut self, n: usize) {
+        self.buffer.copy_within(n..n + self.history, 0);
     }
 
     fn reset(&mut self) {
         self.buffer.fill(0.0);
-        self.pos = 0;
     }
 }
 
@@ -200,15 +193,15 @@ impl History {
 struct StageCoefficients {
     /// Interpolation branches (gain 2, making up for the zeros stuffed in).
     up: [Branch; 2],
-    /// Decimation branches.
+    /// Decimation branches: even input samples, and odd ones one pair later (see `downsample`).
     down: [Branch; 2],
 }
 
 impl StageCoefficients {
     fn new(h: &[f64]) -> Self {
         Self {
-            up: [Branch::new(h, 0, 2.0), Branch::new(h, 1, 2.0)],
-            down: [Branch::new(h, 0, 1.0), Branch::new(h, 1, 1.0)],
+            up: [Branch::new(h, 0, 2.0, 0), Branch::new(h, 1, 2.0, 0)],
+            down: [Branch::new(h, 0, 1.0, 0), Branch::new(h, 1, 1.0, 1)],
         }
     }
 }
@@ -216,16 +209,20 @@ impl StageCoefficients {
 /// Signal state of one stage for one channel.
 #[derive(Debug, Clone)]
 struct StageState {
-    /// Interpolator input history (stage input rate).
-    up: History,
-    /// Decimator histories: even and odd input samples (stage output rate, taken in pairs).
-    down: [History; 2],
+    /// Interpolator input (stage input rate).
+    up: BlockHistory,
+    /// Decimator input, split into the even and the odd samples of each pair.
+    down: [BlockHistory; 2],
 }
 
 impl StageState {
-    fn new(c: &StageCoefficients) -> Self {
-        let up_span = c.up[0].span.max(c.up[1].span);
-        Self { up: History::new(up_span), down: [History::new(c.down[0].span), History::new(c.down[1].span)] }
+    /// State for blocks of up to `max_input` samples at the stage's input (lower) rate.
+    fn new(c: &StageCoefficients, max_input: usize) -> Self {
+        let up = c.up[0].history().max(c.up[1].history());
+        Self {
+            up: BlockHistory::new(up, max_input),
+            down: [BlockHistory::new(c.down[0].history(), max_input), BlockHistory::new(c.down[1].history(), max_input)],
+        }
     }
 
     fn reset(&mut self) {
@@ -234,24 +231,41 @@ impl StageState {
         self.down[1].reset();
     }
 
-    /// `input` at the stage input rate into `output` (twice as long).
-    fn upsample(&mut self, c: &StageCoefficients, input: &[f32], output: &mut [f32]) {
-        for (x, pair) in input.iter().zip(output.chunks_exact_mut(2)) {
-            self.up.push(*x);
-            let w = self.up.window();
-            let span = w.len();
-            pair[0] = c.up[0].apply(&w[span - c.up[0].span..]);
-            pair[1] = c.up[1].apply(&w[span - c.up[1].span..]);
+    /// `input` at the stage input rate into `output` (twice as long); `scratch` holds `2 * input.len()`.
+    fn upsample(&mut self, c: &StageCoefficients, input: &[f32], output: &mut [f32], scratch: &mut [f32]) {
+        let n = input.len();
+        let history = self.up.history;
+        let data = self.up.load(n, |d| d.copy_from_slice(input));
+        let (even, odd) = scratch[..2 * n].split_at_mut(n);
+        c.up[0].convolve(data, history, even);
+        c.up[1].convolve(data, history, odd);
+        for ((pair, e), o) in output.chunks_exact_mut(2).zip(even.iter()).zip(odd.iter()) {
+            pair[0] = *e;
+            pair[1] = *o;
         }
+        self.up.commit(n);
     }
 
     /// `input` at the stage output rate into `output` (half as long): `y[i] = (h * s)[2i]`.
-    fn downsample(&mut self, c: &StageCoefficients, input: &[f32], output: &mut [f32]) {
-        for (pair, y) in input.chunks_exact(2).zip(output.iter_mut()) {
-            self.down[0].push(pair[0]);
-            *y = c.down[0].apply(self.down[0].window()) + c.down[1].apply(self.down[1].window());
-            self.down[1].push(pair[1]);
+    ///
+    /// With `e[i] = s[2i]` and `o[i] = s[2i + 1]`: `y[i] = Σ h[2j] e[i - j] + Σ h[2j + 1] o[i - 1 - j]`,
+    /// hence the one-sample delay on the odd branch. `scratch` holds `output.len()`.
+    fn downsample(&mut self, c: &StageCoefficients, input: &[f32], output: &mut [f32], scratch: &mut [f32]) {
+        let n = output.len();
+        let [even_history, odd_history] = &mut self.down;
+        let (he, ho) = (even_history.history, odd_history.history);
+        let odd_part = &mut scratch[..n];
+        {
+            let data = odd_history.load(n, |d| d.iter_mut().zip(input.chunks_exact(2)).for_each(|(x, p)| *x = p[1]));
+            c.down[1].convolve(data, ho, odd_part);
         }
+        let data = even_history.load(n, |d| d.iter_mut().zip(input.chunks_exact(2)).for_each(|(x, p)| *x = p[0]));
+        c.down[0].convolve(data, he, output);
+        for (y, o) in output.iter_mut().zip(odd_part.iter()) {
+            *y += *o;
+        }
+        even_history.commit(n);
+        odd_history.commit(n);
     }
 }
 
@@ -262,8 +276,10 @@ pub struct Oversampler {
     coefficients: [Vec<StageCoefficients>; 2],
     /// Signal state per channel, phase and stage.
     state: Vec<[Vec<StageState>; 2]>,
-    /// Ping-pong scratch for the intermediate rates, `max_block * 16` long.
+    /// Ping-pong buffers for the intermediate rates, `max_block * 16` long.
     scratch: [Vec<f32>; 2],
+    /// Per-stage working space, `max_block * 16` long.
+    work: Vec<f32>,
     /// Largest base-rate block `upsample`/`downsample` accept.
     max_block: usize,
     factor: Oversampling,
@@ -278,13 +294,18 @@ impl Oversampler {
             (0..MAX_STAGES).map(|s| StageCoefficients::new(&stage_design(s, phase))).collect::<Vec<_>>()
         });
         let state = (0..channels)
-            .map(|_| [0, 1].map(|p| coefficients[p].iter().map(StageState::new).collect::<Vec<_>>()))
+            .map(|_| {
+                [0, 1].map(|p| {
+                    coefficients[p].iter().enumerate().map(|(s, c)| StageState::new(c, max_block << s)).collect::<Vec<_>>()
+                })
+            })
             .collect();
         let scratch_len = max_block * (1 << MAX_STAGES);
         Self {
             coefficients,
             state,
             scratch: [vec![0.0; scratch_len], vec![0.0; scratch_len]],
+            work: vec![0.0; scratch_len],
             max_block,
             factor: Oversampling::default(),
             phase: FilterPhase::default(),
@@ -342,7 +363,7 @@ impl Oversampler {
         let mut len = n;
         for s in 0..stages {
             let (src, dst) = if s % 2 == 0 { (&*a, &mut *b) } else { (&*b, &mut *a) };
-            self.state[channel][p][s].upsample(&self.coefficients[p][s], &src[..len], &mut dst[..2 * len]);
+            self.state[channel][p][s].upsample(&self.coefficients[p][s], &src[..len], &mut dst[..2 * len], &mut self.work);
             len *= 2;
         }
         let result = if stages % 2 == 1 { &*b } else { &*a };
@@ -367,7 +388,7 @@ impl Oversampler {
         a[..len].copy_from_slice(&input[..len]);
         for (i, s) in (0..stages).rev().enumerate() {
             let (src, dst) = if i % 2 == 0 { (&*a, &mut *b) } else { (&*b, &mut *a) };
-            self.state[channel][p][s].downsample(&self.coefficients[p][s], &src[..len], &mut dst[..len / 2]);
+            self.state[channel][p][s].downsample(&self.coefficients[p][s], &src[..len], &mut dst[..len / 2], &mut self.work);
             len /= 2;
         }
         let result = if stages % 2 == 1 { &*b } else { &*a };
