@@ -104,7 +104,7 @@ pub fn stage_design(stage: usize, phase: FilterPhase) -> Vec<f64> {
         let transition = 0.5 - 1.0 / (1u32 << (stage + 1)) as f64;
         let a = STOPBAND_DB + DESIGN_MARGIN_DB;
         // A half-band of 4k + 1 taps has zeros at both ends; 4k + 3 uses every tap.
-        let taps = (kaiser_taps(a, transition) + 3) / 4 * 4 + 3 - 4;
+        let taps = (kaiser_taps(a, transition) + 1).div_ceil(4) * 4 - 1;
         kaiser_lowpass(taps, 0.25, kaiser_beta(a))
     };
     match phase {
