@@ -24,7 +24,7 @@ use crate::clip_curve::{ClipCurve, CurveShape};
 use crate::compressor::PARAMETER_RAMP_MS;
 use crate::delay::DelayLine;
 use crate::oversampler::{FilterPhase, Oversampler, Oversampling, PASSBAND_EDGE};
-use crate::sanitize::MAX_SAMPLE;
+use crate::sanitize::sanitize;
 use crate::smoother::{Smoother, SmoothingStyle};
 use crate::transient_mask::TransientMask;
 use crate::units::{db_to_gain, gain_to_db};
@@ -179,8 +179,10 @@ pub struct TransientClipper {
     bypass: Smoother,
     /// 0 → 1 after a factor or phase switch.
     switch_fade: Smoother,
-    /// Base-rate scratch: the scaled input, then the downsampled output, per channel.
+    /// Base-rate scratch: the scaled input, then the output before the output gain, per channel.
     base: Vec<[f32; SUB_BLOCK]>,
+    /// The driven input (`x * drive`), per channel.
+    driven: Vec<[f32; SUB_BLOCK]>,
     /// Clipping amount `g` per base sample.
     amount: [f32; SUB_BLOCK],
     /// Ceiling (linear) per base sample.
@@ -249,6 +251,7 @@ impl TransientClipper {
             bypass: ramp(SmoothingStyle::Linear, 0.0),
             switch_fade: Smoother::new(SmoothingStyle::Linear, SWITCH_FADE_MS, sample_rate_hz, 1.0),
             base: vec![[0.0; SUB_BLOCK]; channels],
+            driven: vec![[0.0; SUB_BLOCK]; channels],
             amount: [0.0; SUB_BLOCK],
             ceiling_gain: [0.0; SUB_BLOCK],
             safety_limit: exact_gain_rounded_down(s.ceiling_db),
@@ -381,8 +384,9 @@ impl TransientClipper {
 
     /// Clips `audio` (one slice per channel, all the same length) in place.
     ///
-    /// Returns the block's meters. Never allocates. Non-finite samples become silence, and samples
-    /// beyond ±[`MAX_SAMPLE`] are held there; both are counted in [`ClipperMeters::bad_samples`].
+    /// Returns the block's meters. Never allocates. Non-finite or huge samples are replaced by silence
+    /// (see [`crate::sanitize`], as everywhere in the suite: a held +60 dBFS would blind the transient
+    /// detector for a quarter of a second) and counted in [`ClipperMeters::bad_samples`].
     pub fn process(&mut self, audio: &mut [&mut [f32]]) -> ClipperMeters {
         let mut m = ClipperMeters::default();
         let channels = self.channels.min(audio.len());
@@ -422,19 +426,13 @@ impl TransientClipper {
             self.ceiling_gain[i] = ceiling;
             let mut level = 0.0f32;
             for ch in 0..channels {
-                let x = audio[ch][start + i];
-                let x = if x.is_nan() {
-                    m.bad_samples += 1;
-                    0.0
-                } else if x.abs() > MAX_SAMPLE {
-                    m.bad_samples += 1;
-                    MAX_SAMPLE.copysign(x)
-                } else {
-                    x
-                };
+                let (x, bad) = sanitize(audio[ch][start + i]);
+                m.bad_samples += bad as u32;
                 audio[ch][start + i] = x;
                 m.input_peak[ch] = m.input_peak[ch].max(x.abs());
-                let v = x * drive * inv_ceiling;
+                let driven = x * drive;
+                self.driven[ch][i] = driven;
+                let v = driven * inv_ceiling;
                 level = level.max(v.abs());
                 self.base[ch][i] = v;
             }
@@ -486,15 +484,28 @@ impl TransientClipper {
                 }
             }
         }
-        // 4. Mix (or delta), down, scale back, safety clip, bypass.
+        // 4. Mix (or delta), down, scale back to the ceiling.
         for ch in 0..channels {
             let h = &mut self.high[ch];
+            if factor == 1 {
+                // Built from the driven input itself, so below the knee (r == 0) the output is the
+                // driven input bit for bit, whatever the ceiling.
+                for i in 0..n {
+                    let removed = self.ceiling_gain[i] * self.amount[i] * h.residual[i];
+                    self.base[ch][i] = if s.delta { removed } else { self.driven[ch][i] - removed };
+                }
+                continue;
+            }
             for (j, (x, r)) in h.signal[..os_len].iter_mut().zip(&h.residual[..os_len]).enumerate() {
                 let g = self.amount[j / factor];
                 *x = if s.delta { g * r } else { *x - g * r };
             }
             self.oversampler.downsample(ch, &h.signal[..os_len], &mut self.base[ch][..n]);
+            for (y, c) in self.base[ch][..n].iter_mut().zip(&self.ceiling_gain[..n]) {
+                *y *= c;
+            }
         }
+        // 5. Output gain, fade, safety clip, bypass.
         #[allow(clippy::needless_range_loop)]
         for i in 0..n {
             let output = self.output.next_value();
@@ -505,7 +516,7 @@ impl TransientClipper {
             let limit = ceiling.min(self.safety_limit);
             for ch in 0..channels {
                 let dry = self.dry[ch].tick(audio[ch][start + i]);
-                let mut y = self.base[ch][i] * ceiling * output * fade;
+                let mut y = self.base[ch][i] * output * fade;
                 if s.safety_clip && y.abs() > limit {
                     m.safety_clipped += 1;
                     y = limit.copysign(y);

@@ -1,6 +1,7 @@
 //! Safety Clip on: no output sample exceeds the ceiling, for any input, in every curve, factor, phase
-//! and mode (Transient Only, link, mix, delta, output gain), including +100 dB edges, DC and
-//! full-scale noise. Nothing non-finite comes out.
+//! and mode (Transient Only, link, mix, delta, output gain), including +50 dBFS edges, DC and
+//! full-scale noise (and +100 dB edges, which the suite treats as garbage and silences). Nothing
+//! non-finite comes out.
 
 mod common;
 use common::{noise, Rng};
@@ -14,8 +15,11 @@ fn signals(rng: &mut Rng) -> Vec<(&'static str, Vec<f32>)> {
     edge[n / 3..].fill(1.0e5);
     let mut edge_down = vec![0.0; n];
     edge_down[n / 3..2 * n / 3].fill(-1.0e5);
+    let mut loud_edge = vec![0.0; n];
+    loud_edge[n / 2..].fill(316.0);
     vec![
-        ("+100 dB edge", edge),
+        ("+100 dB edge (garbage: silenced)", edge),
+        ("+50 dBFS edge", loud_edge),
         ("-100 dB edge pulse", edge_down),
         ("DC at full scale", vec![1.0; n]),
         ("full-scale noise", noise(rng, n, 1.0)),
@@ -65,5 +69,5 @@ fn safety_clip_holds_the_ceiling_everywhere() {
             }
         }
     }
-    assert_eq!(checked, 5 * 2 * 4 * 6);
+    assert_eq!(checked, 5 * 2 * 4 * 7);
 }

@@ -51,3 +51,38 @@ fn flat_within_a_hundredth_of_a_db_to_20_khz() {
         }
     }
 }
+
+#[test]
+fn oversampling_off_is_the_driven_input_bit_for_bit_below_the_knee() {
+    // Any ceiling and drive: the output is built from `x * drive`, never scaled down and back up.
+    let mut seed = 0x0FF_u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 8) as f32 / (1u32 << 24) as f32
+    };
+    for _ in 0..50 {
+        let ceiling_db = -24.0 * next();
+        let drive_db = if next() < 0.3 { 0.0 } else { 12.0 * next() };
+        let s = ClipperSettings {
+            oversampling: Oversampling::Off,
+            ceiling_db,
+            drive_db,
+            softness: next(),
+            ..ClipperSettings::default()
+        };
+        let mut c = TransientClipper::new(2, 48_000.0);
+        c.set_settings_immediately(&s);
+        // Peaks 1 dB under the knee, after the drive.
+        let knee = 10f32.powf((ceiling_db - drive_db) / 20.0) * (1.0 - s.softness) * 0.89;
+        let x: Vec<f32> = (0..4000).map(|_| (2.0 * next() - 1.0) * knee).collect();
+        let mut l = x.clone();
+        let mut r = x.clone();
+        for (a, b) in l.chunks_mut(300).zip(r.chunks_mut(300)) {
+            c.process(&mut [a, b]);
+        }
+        let drive = shared_dsp::units::db_to_gain(drive_db);
+        for (i, (&y, &v)) in l.iter().zip(&x).enumerate() {
+            assert_eq!(y, v * drive, "sample {i} with {s:?}");
+        }
+    }
+}
