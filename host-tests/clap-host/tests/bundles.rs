@@ -96,6 +96,41 @@ fn de_esser_is_bundled_with_its_documented_identity() {
 }
 
 #[test]
+fn transient_clipper_is_bundled_with_its_documented_identity() {
+    let bundle = clipper_bundle();
+    let d = bundle
+        .descriptors()
+        .iter()
+        .find(|d| d.id == TRANSIENT_CLIPPER_ID)
+        .unwrap();
+    assert_eq!(d.name, "Stem Transient Clipper");
+    assert_eq!(d.vendor, "Stem Suite");
+    for feature in [
+        "audio-effect",
+        "stereo",
+        "mono",
+        "distortion",
+        "limiter",
+        "transient-shaper",
+        "mastering",
+    ] {
+        assert!(
+            d.features.iter().any(|f| f == feature),
+            "feature {feature:?} missing from {:?}",
+            d.features
+        );
+    }
+    assert!(
+        bundle
+            .path()
+            .file_name()
+            .is_some_and(|n| n == "Stem Transient Clipper.clap"),
+        "bundle file is {}",
+        bundle.path().display()
+    );
+}
+
+#[test]
 fn every_bundle_offers_a_different_plugin() {
     // Two bundles exporting the same id would make a DAW load the wrong plugin.
     let mut ids = Vec::new();
@@ -111,7 +146,7 @@ fn every_bundle_offers_a_different_plugin() {
         ids.len(),
         "duplicate plugin ids across bundles: {ids:?}"
     );
-    for id in [BUS_COMPRESSOR_ID, DE_ESSER_ID] {
+    for id in [BUS_COMPRESSOR_ID, DE_ESSER_ID, TRANSIENT_CLIPPER_ID] {
         assert!(
             ids.iter().any(|i| i == id),
             "{id} is not bundled; found {ids:?}"

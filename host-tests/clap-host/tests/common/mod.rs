@@ -14,6 +14,9 @@ pub const BUS_COMPRESSOR_ID: &str = "org.stemsuite.bus-compressor";
 /// CLAP id of the Stem De-Esser.
 pub const DE_ESSER_ID: &str = "org.stemsuite.de-esser";
 
+/// CLAP id of the Stem Transient Clipper.
+pub const TRANSIENT_CLIPPER_ID: &str = "org.stemsuite.transient-clipper";
+
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -112,6 +115,18 @@ pub fn de_esser() -> PluginInstance {
     de_esser_bundle()
         .create(DE_ESSER_ID)
         .expect("create the de-esser")
+}
+
+/// Loads the bundle that offers the transient clipper. Fails the test if no bundle does.
+pub fn clipper_bundle() -> ClapBundle {
+    bundle_offering(TRANSIENT_CLIPPER_ID)
+}
+
+/// A fresh transient clipper instance (inactive, stereo layout, default settings).
+pub fn clipper() -> PluginInstance {
+    clipper_bundle()
+        .create(TRANSIENT_CLIPPER_ID)
+        .expect("create the transient clipper")
 }
 
 /// Reads `testdata/stems-a/<name>.wav` as planar f32 and its sample rate.
