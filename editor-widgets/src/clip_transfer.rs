@@ -6,7 +6,9 @@ use egui::{pos2, vec2, Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui};
 
 /// Transfer-curve plot of a waveshaper: input level (x) against output level (y), both linear in
 /// ceiling units (the ceiling is ±1), over `-range..range` on both axes. Build it every frame (it
-/// only borrows), then [`Self::show`] it.
+/// only borrows), then [`Self::show`] it. An operating point beyond the range is drawn whole just
+/// inside the edge, with an arrow pointing out; the reduction it gets is written in the lower right
+/// quadrant, which the curve of a clipper never enters.
 ///
 /// ```no_run
 /// # use editor_widgets::clip_transfer::ClipTransfer;
@@ -83,20 +85,48 @@ impl<'a> ClipTransfer<'a> {
         if let Some(x) = self.operating_point.filter(|x| x.is_finite()) {
             let y = (self.curve)(x);
             if y.is_finite() {
-                let p = at(x, y);
+                let mut p = at(x, y);
+                let mut unity = at(x, x);
+                // Beyond the plot (drive far over the ceiling): the dot stays whole just inside the
+                // edge, with an arrow pointing out to where it really is.
+                let beyond = x.abs() > range;
+                if beyond {
+                    let (edge, out) = if x > 0.0 { (rect.max.x, 1.0) } else { (rect.min.x, -1.0) };
+                    p.x = edge - out * 13.0;
+                    unity.x = p.x;
+                    let arrow = vec![pos2(edge - out * 2.0, p.y), pos2(edge - out * 7.0, p.y - 4.0),
+                        pos2(edge - out * 7.0, p.y + 4.0)];
+                    painter.add(Shape::convex_polygon(arrow, theme::ACCENT, Stroke::NONE));
+                }
                 // What the clipper takes off: from unity down to the curve.
-                painter.line_segment([at(x, x), p], Stroke::new(1.5, theme::REDUCTION));
+                painter.line_segment([unity, p], Stroke::new(1.5, theme::REDUCTION));
                 painter.circle_filled(p, 5.0, theme::ACCENT);
+                // The reduction in the lower right quadrant (output below zero for input above it),
+                // which the curve never enters, above the axis labels: next to the dot it would sit on
+                // the curve or the knee marker.
                 if let Some(db) = reduction_db(x, y).filter(|&db| db >= 0.05) {
-                    let anchor = if p.x > rect.center().x { Align2::RIGHT_TOP } else { Align2::LEFT_TOP };
-                    let dx = if p.x > rect.center().x { -8.0 } else { 8.0 };
-                    painter.text(p + vec2(dx, 6.0), anchor, format!("-{db:.1} dB"), FontId::proportional(11.0),
-                        theme::REDUCTION);
+                    let font = FontId::proportional(11.0);
+                    let at = pos2(rect.max.x - 6.0, rect.max.y - 16.0);
+                    let room = rect.width() / 2.0 - 12.0;
+                    let long = painter.layout_no_wrap(format!("reduction -{db:.1} dB"), font.clone(), theme::REDUCTION);
+                    let galley = if long.size().x <= room {
+                        long
+                    } else {
+                        painter.layout_no_wrap(format!("-{db:.1} dB"), font, theme::REDUCTION)
+                    };
+                    painter.galley(Align2::RIGHT_BOTTOM.anchor_size(at, galley.size()).min, galley, theme::REDUCTION);
                 }
             }
         }
-        painter.text(rect.left_top() + vec2(6.0, 4.0), Align2::LEFT_TOP, "output vs input (ceiling = 1)",
-            FontId::proportional(11.0), theme::LABEL);
+        // The title, shortened on a small plot so it ends before the unity line reaches the top edge.
+        let room = rect.width() - 6.0 - 24.0;
+        let title = ["output vs input (ceiling = 1)", "output vs input", "out vs in"]
+            .into_iter()
+            .map(|t| painter.layout_no_wrap(t.to_owned(), FontId::proportional(11.0), theme::LABEL))
+            .find(|g| g.size().x <= room);
+        if let Some(title) = title {
+            painter.galley(rect.left_top() + vec2(6.0, 4.0), title, theme::LABEL);
+        }
         response
     }
 }
@@ -183,6 +213,69 @@ mod tests {
         assert_eq!(reduction_db(0.0, 0.0), None);
         assert_eq!(reduction_db(1.0, 0.0), None);
         assert_eq!(reduction_db(f64::NAN, 1.0), None);
+    }
+
+    #[test]
+    fn operating_point_beyond_the_range_stays_whole() {
+        let hard = |v: f64| v.clamp(-1.0, 1.0);
+        for op in [5.0, -5.0, 1.5] {
+            let ctx = Context::default();
+            let screen = Rect::from_min_size(Pos2::ZERO, vec2(400.0, 400.0));
+            let input = RawInput { screen_rect: Some(screen), ..Default::default() };
+            let mut rect = Rect::NOTHING;
+            let output = ctx.run_ui(input, |ui| {
+                let mut plot = ClipTransfer::new(&hard);
+                plot.operating_point = Some(op);
+                rect = plot.show(ui, vec2(200.0, 200.0)).rect;
+            });
+            let dots: Vec<Rect> = output
+                .shapes
+                .iter()
+                .filter_map(|s| match &s.shape {
+                    Shape::Circle(c) if c.fill == theme::ACCENT => Some(s.shape.visual_bounding_rect()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(dots.len(), 1, "operating point {op}");
+            assert!(rect.contains_rect(dots[0]), "operating point {op}: dot {:?} cut by the plot {rect:?}", dots[0]);
+            // On the ceiling line (the hard clip's output).
+            let ceiling_y = plot_to_screen(rect, 2.0, 0.0, op.signum()).y;
+            assert!((dots[0].center().y - ceiling_y).abs() < 0.5, "{op}: {:?} vs {ceiling_y}", dots[0]);
+            // The reduction readout lies in the lower right quadrant, clear of the axis labels.
+            let texts = crate::test_shapes::texts(&output.shapes);
+            let (readout, text) = texts.iter().find(|(_, t)| t.ends_with(" dB") && t.contains('-')).expect("readout");
+            assert!(text.contains(&format!("{:.1}", reduction_db(op, op.signum()).unwrap())), "{text}");
+            assert!(readout.min.x > rect.center().x && readout.min.y > rect.center().y && rect.contains_rect(*readout),
+                "{text:?} at {readout:?} in {rect:?}");
+            for (r, t) in &texts {
+                assert!(std::ptr::eq(r, readout) || !r.intersects(*readout), "{text:?} overlaps {t:?}");
+            }
+            output.drop_without_applying_deltas();
+        }
+    }
+
+    #[test]
+    fn title_ends_before_the_unity_line() {
+        let identity = |v: f64| v;
+        for side in [300.0, 200.0, 144.0, 100.0, 60.0] {
+            let ctx = Context::default();
+            let screen = Rect::from_min_size(Pos2::ZERO, vec2(400.0, 400.0));
+            let input = RawInput { screen_rect: Some(screen), ..Default::default() };
+            let mut rect = Rect::NOTHING;
+            let output = ctx.run_ui(input, |ui| rect = ClipTransfer::new(&identity).show(ui, vec2(side, side)).rect);
+            for s in &output.shapes {
+                if let Shape::Text(t) = &s.shape {
+                    let r = t.visual_bounding_rect();
+                    if r.min.y > rect.min.y + 24.0 {
+                        continue; // the axis labels and the ceiling label, below the title
+                    }
+                    // The dashed unity line crosses the text's rows at x = rect.max.x - (y - rect.min.y).
+                    assert!(r.max.x < rect.max.x - (r.max.y - rect.min.y), "{:?} at {r:?} meets unity in {rect:?}",
+                        t.galley.text());
+                }
+            }
+            output.drop_without_applying_deltas();
+        }
     }
 
     #[test]

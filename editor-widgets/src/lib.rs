@@ -13,6 +13,8 @@ pub mod peak_columns;
 pub mod sample_ring;
 pub mod spectrum;
 pub mod spectrum_view;
+#[cfg(test)]
+mod test_shapes;
 pub mod theme;
 pub mod transfer_curve;
 

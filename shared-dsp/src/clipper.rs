@@ -179,6 +179,10 @@ pub struct TransientClipper {
     bypass: Smoother,
     /// 0 → 1 after a factor or phase switch.
     switch_fade: Smoother,
+    /// Whether audio went through since the last reset: only then does a switch need its fade-in
+    /// (after a reset the filters are silent anyway, and hosts often send the settings with the first
+    /// block).
+    processed_since_reset: bool,
     /// Base-rate scratch: the scaled input, then the output before the output gain, per channel.
     base: Vec<[f32; SUB_BLOCK]>,
     /// The driven input (`x * drive`), per channel.
@@ -250,6 +254,7 @@ impl TransientClipper {
             transient_only: ramp(SmoothingStyle::Linear, s.transient_only),
             bypass: ramp(SmoothingStyle::Linear, 0.0),
             switch_fade: Smoother::new(SmoothingStyle::Linear, SWITCH_FADE_MS, sample_rate_hz, 1.0),
+            processed_since_reset: false,
             base: vec![[0.0; SUB_BLOCK]; channels],
             driven: vec![[0.0; SUB_BLOCK]; channels],
             amount: [0.0; SUB_BLOCK],
@@ -337,8 +342,10 @@ impl TransientClipper {
         }
         if (s.oversampling, s.phase) != (old.oversampling, old.phase) {
             self.apply_config();
-            self.switch_fade.reset_to(0.0);
-            self.switch_fade.set_target(1.0);
+            if self.processed_since_reset {
+                self.switch_fade.reset_to(0.0);
+                self.switch_fade.set_target(1.0);
+            }
         }
         self.drive.set_target(db_to_gain(s.drive_db));
         self.ceiling.set_target(db_to_gain(s.ceiling_db));
@@ -394,6 +401,7 @@ impl TransientClipper {
             return m;
         }
         let len = audio[..channels].iter().map(|c| c.len()).min().unwrap_or(0);
+        self.processed_since_reset |= len > 0;
         let mut over = 0.0f32;
         let mut start = 0;
         while start < len {
@@ -594,6 +602,7 @@ impl DspUnit for TransientClipper {
         self.transient_only.reset_to(s.transient_only);
         self.bypass.reset_to(if s.bypass { 1.0 } else { 0.0 });
         self.switch_fade.reset_to(1.0);
+        self.processed_since_reset = false;
     }
 
     fn latency_samples(&self) -> usize {

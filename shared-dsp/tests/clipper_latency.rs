@@ -84,3 +84,20 @@ fn latency_changes_only_with_factor_and_phase() {
         }
     }
 }
+
+#[test]
+fn a_switch_fades_in_only_when_audio_went_through_since_the_reset() {
+    // Hosts often send the settings with the first block after a reset: nothing to hide there.
+    let x: Vec<f32> = (0..2000).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
+    let mut c = TransientClipper::new(1, 48_000.0);
+    c.set_settings_immediately(&ClipperSettings { ceiling_db: 0.0, ..ClipperSettings::default() });
+    c.set_settings(&ClipperSettings { ceiling_db: 0.0, oversampling: Oversampling::Off, ..ClipperSettings::default() });
+    let mut y = x.clone();
+    c.process(&mut [&mut y]);
+    assert_eq!(y, x, "first block after a reset was faded");
+    // Mid-stream, the filters restart from silence, so the output fades back in over 5 ms.
+    c.set_settings(&ClipperSettings { ceiling_db: 0.0, oversampling: Oversampling::X2, ..ClipperSettings::default() });
+    let mut y = vec![0.3f32; 2000];
+    c.process(&mut [&mut y]);
+    assert!(y[0].abs() < 1e-3, "no fade after a switch mid-stream: {}", y[0]);
+}

@@ -22,6 +22,7 @@ STEM_NAMES = ("drums", "bass", "keys", "vocals")
 
 BUS_COMPRESSOR = "Stem Bus Compressor"
 DE_ESSER = "Stem De-Esser"
+TRANSIENT_CLIPPER = "Stem Transient Clipper"
 
 _MISSING = "NO-VST3-BUNDLE-BUILT"
 _BUILD_HINT = (
@@ -67,28 +68,33 @@ def vst3_bundle(vst3_bundle_path):
     return path
 
 
-@pytest.fixture(scope="session")
-def bus_compressor_vst3(vst3_bundles):
-    """The Bus Compressor bundle, `Stem Bus Compressor.vst3`; fails if it was not built."""
-    path = BUNDLE_DIR / f"{BUS_COMPRESSOR}.vst3"
+def _named_bundle(vst3_bundles, name, package):
+    """The bundle `<name>.vst3`; fails, with the command that builds it, if it was not built."""
+    path = BUNDLE_DIR / f"{name}.vst3"
     if not path.is_dir():
         pytest.fail(
             f"{path} not found (have {[p.name for p in vst3_bundles]}); "
-            "build it with `cargo xtask bundle bus_compressor --release`"
+            f"build it with `cargo xtask bundle {package} --release`"
         )
     return path
+
+
+@pytest.fixture(scope="session")
+def bus_compressor_vst3(vst3_bundles):
+    """The Bus Compressor bundle, `Stem Bus Compressor.vst3`."""
+    return _named_bundle(vst3_bundles, BUS_COMPRESSOR, "bus_compressor")
 
 
 @pytest.fixture(scope="session")
 def de_esser_vst3(vst3_bundles):
-    """The De-Esser bundle, `Stem De-Esser.vst3`; fails if it was not built."""
-    path = BUNDLE_DIR / f"{DE_ESSER}.vst3"
-    if not path.is_dir():
-        pytest.fail(
-            f"{path} not found (have {[p.name for p in vst3_bundles]}); "
-            "build it with `cargo xtask bundle de_esser --release`"
-        )
-    return path
+    """The De-Esser bundle, `Stem De-Esser.vst3`."""
+    return _named_bundle(vst3_bundles, DE_ESSER, "de_esser")
+
+
+@pytest.fixture(scope="session")
+def transient_clipper_vst3(vst3_bundles):
+    """The Transient Clipper bundle, `Stem Transient Clipper.vst3`."""
+    return _named_bundle(vst3_bundles, TRANSIENT_CLIPPER, "transient_clipper")
 
 
 def read_wav(path):

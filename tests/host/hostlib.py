@@ -109,6 +109,51 @@ def run_job(tmp_path, job, timeout=120, name="job"):
     return result, out
 
 
+def pedalboard_describe(tmp_path_factory, bundle, label):
+    """pedalboard's view of `bundle` (name, parameters with ranges and defaults, latency): a worker job."""
+    result, _ = run_job(
+        tmp_path_factory.mktemp(f"pb-{label}-describe"), {"host": "pedalboard", "op": "describe", "bundle": str(bundle)}
+    )
+    return result
+
+
+def assert_exact_parameter_set(describe, plugin_name, pedalboard_names):
+    """`describe` (from `pedalboard_describe`) is the effect `plugin_name` with exactly the parameters of
+    `pedalboard_names` (display name -> pedalboard name), each under its display name."""
+    assert describe["plugin_name"] == plugin_name, describe["plugin_name"]
+    assert describe["is_effect"]
+    names = set(describe["params"])
+    missing = {disp: pb for disp, pb in pedalboard_names.items() if pb not in names}
+    assert not missing, f"missing pedalboard parameters {missing}; pedalboard sees {sorted(names)}"
+    extra = names - set(pedalboard_names.values())
+    assert not extra, f"unexpected parameters {sorted(extra)}"
+    for disp, pb in pedalboard_names.items():
+        assert describe["params"][pb].get("name") == disp, describe["params"][pb]
+
+
+def dawdreamer_render(tmp_path, bundle, name, main, key=None, params=None, graph="main+key", block=512, timeout=180):
+    """Renders `main` (and `key` on the aux bus) through `bundle` in DawDreamer (a `worker.py` job); checks
+    the output is stereo, at least as long as the input and finite, and returns (result, output cut to the
+    input's length)."""
+    job = {
+        "host": "dawdreamer",
+        "op": "process",
+        "bundle": str(bundle),
+        "main": save_audio(tmp_path, f"{name}-main", main),
+        "key": None if key is None else save_audio(tmp_path, f"{name}-key", key),
+        "params": params or {},
+        "graph": graph,
+        "block": block,
+    }
+    result, out = run_job(tmp_path, job, timeout=timeout, name=name)
+    n = main.shape[1]
+    assert out is not None and out.ndim == 2 and out.shape[0] == 2, f"{name}: output shape {getattr(out, 'shape', None)}"
+    assert out.shape[1] >= n, f"{name}: output has {out.shape[1]} samples, input {n}"
+    out = out[:, :n]
+    assert np.all(np.isfinite(out)), f"{name}: output has NaN/inf"
+    return result, out
+
+
 def save_audio(tmp_path, name, audio):
     """Saves (channels, samples) audio as float32 .npy and returns its path."""
     path = Path(tmp_path) / f"{name}.npy"

@@ -16,7 +16,11 @@ HERE = Path(__file__).resolve().parent
 LUA = HERE / "ardour" / "session_roundtrip.lua"
 
 # Plugin name -> (parameter label, plain value to set). Unknown plugins: their first input parameter at 25 %.
-KNOWN = {"Stem Bus Compressor": ("Threshold", -30.0), "Stem De-Esser": ("Threshold", -30.0)}
+KNOWN = {
+    "Stem Bus Compressor": ("Threshold", -30.0),
+    "Stem De-Esser": ("Threshold", -30.0),
+    "Stem Transient Clipper": ("Ceiling", -6.0),
+}
 
 
 def _ardour_lua():

@@ -8,29 +8,13 @@ bisects the normalized value until the host shows the wanted text). Every plugin
 import numpy as np
 import pytest
 
-from hostlib import COMPRESSING, DISPLAY_NAMES, SR, gain_db, max_abs_diff, rms, run_job, save_audio
+from hostlib import COMPRESSING, DISPLAY_NAMES, SR, dawdreamer_render, gain_db, max_abs_diff, rms, run_job
 
 STEM_NAMES = ("drums", "bass", "keys", "vocals")
 
 
 def dd(tmp_path, bundle, name, main, key=None, params=None, graph="main+key", block=512, timeout=180):
-    job = {
-        "host": "dawdreamer",
-        "op": "process",
-        "bundle": str(bundle),
-        "main": save_audio(tmp_path, f"{name}-main", main),
-        "key": None if key is None else save_audio(tmp_path, f"{name}-key", key),
-        "params": params or {},
-        "graph": graph,
-        "block": block,
-    }
-    result, out = run_job(tmp_path, job, timeout=timeout, name=name)
-    n = main.shape[1]
-    assert out is not None and out.ndim == 2 and out.shape[0] == 2, f"{name}: output shape {getattr(out, 'shape', None)}"
-    assert out.shape[1] >= n, f"{name}: output has {out.shape[1]} samples, input {n}"
-    out = out[:, :n]
-    assert np.all(np.isfinite(out)), f"{name}: output has NaN/inf"
-    return result, out
+    return dawdreamer_render(tmp_path, bundle, name, main, key, params, graph, block, timeout)
 
 
 def test_loads_with_sidechain_inputs(vst3_bundle, tmp_path):

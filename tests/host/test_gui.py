@@ -5,7 +5,18 @@ Mesa's software OpenGL. DawDreamer's `open_editor()` blocks, so it runs in a chi
 mapped and has had a few seconds to draw, the screen is grabbed with ImageMagick's `import -window root`, and
 the child is killed. The test fails if the editor window is blank: too few distinct colours, or one colour
 covering nearly all of it. The screenshot is written as PNG to $GUI_SCREENSHOT_OUT if set (a file path, or
-a directory), else into the test's temp dir.
+a directory), else into the test's temp dir. The pointer is moved to the screen corner first, so no hover
+readout shows.
+
+The Transient Clipper is also shown with live audio: a child DawDreamer process renders the drum stem, over
+and over, through the plugin on a thread while `open_editor()` blocks its main thread. DawDreamer renders far
+faster than real time and resets the plugin at every render() call, so each call renders the whole stem (the
+reset falls where the loop jumps anyway), and a Faust "pacer" before the plugin (a chain of sin() whose result
+is multiplied by a zero slider: the audio passes bit-exactly) is sized, and re-sized after every loop, to make
+it run at about real time; the scope, meters and history then see a stream as in a DAW. That screenshot,
+cropped to the editor window, is written like the others with the suffix "-live" (docs/transient_clipper.png
+is one), and the test fails unless the scope shows the part of the driven input beyond the ceiling and the
+output. The pacer keeps one core busy for the ~20 s of that test.
 """
 
 import json
@@ -127,18 +138,18 @@ def _write_png(path, rgb):
     Path(path).write_bytes(png)
 
 
-def _screenshot_path(bundle, tmp_path):
-    out = os.environ.get("GUI_SCREENSHOT_OUT")
-    name = re.sub(r"[^A-Za-z0-9]+", "-", bundle.stem).strip("-").lower() + "-editor.png"
-    if not out:
+def _screenshot_path(bundle, tmp_path, kind="editor"):
+    raw = os.environ.get("GUI_SCREENSHOT_OUT")
+    name = re.sub(r"[^A-Za-z0-9]+", "-", bundle.stem).strip("-").lower() + f"-{kind}.png"
+    if not raw:
         return tmp_path / name
-    out = Path(out)
-    if out.is_dir() or str(out).endswith(os.sep):
+    out = Path(raw)
+    if out.is_dir() or raw.endswith(os.sep):
         out.mkdir(parents=True, exist_ok=True)
         return out / name
     out.parent.mkdir(parents=True, exist_ok=True)
     # Several bundles, one file name: keep the name for the Bus Compressor, suffix the others.
-    if bundle.stem != "Stem Bus Compressor" and len(list(bundle.parent.glob("*.vst3"))) > 1:
+    if kind != "editor" or (bundle.stem != "Stem Bus Compressor" and len(list(bundle.parent.glob("*.vst3"))) > 1):
         return out.with_name(f"{out.stem}-{name}")
     return out
 
@@ -166,9 +177,16 @@ def _geometry(wid, env):
     return vals
 
 
-def test_editor_renders(vst3_bundle, tmp_path):
+def _show_editor(bundle, tmp_path, job, script, settle_s, grabs=1, score=None):
+    """Starts Xvfb + openbox, runs `script job.json` (a child that opens the editor and blocks), waits for its
+    window and `settle_s` more seconds, moves the pointer out of the way and grabs the screen `grabs` times,
+    0.25 s apart, keeping the grab for which `score(screen, window)` is largest (the last one without `score`).
+
+    Returns (screen as an (h, w, 3) uint8 array, the editor window's geometry, whether the child was still
+    alive, the child's log)."""
     tools = _tools()
     procs = []
+    log = None
     try:
         xvfb, display = _start_xvfb(tools["Xvfb"])
         procs.append(xvfb)
@@ -185,22 +203,12 @@ def test_editor_renders(vst3_bundle, tmp_path):
             assert time.monotonic() < deadline, "openbox did not come up within 15 s"
             time.sleep(0.1)
 
+        job = dict(job, bundle=str(bundle), result=str(tmp_path / "editor.result.json"))
         job_file = tmp_path / "editor.job.json"
-        job_file.write_text(
-            json.dumps(
-                {
-                    "host": "dawdreamer",
-                    "op": "editor",
-                    "bundle": str(vst3_bundle),
-                    "sr": 48000,
-                    "block": 512,
-                    "result": str(tmp_path / "editor.result.json"),
-                }
-            )
-        )
+        job_file.write_text(json.dumps(job))
         log = open(tmp_path / "editor.log", "w+")
         host = subprocess.Popen(
-            [sys.executable, str(WORKER), str(job_file)],
+            [sys.executable, str(script), str(job_file)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -224,39 +232,198 @@ def test_editor_renders(vst3_bundle, tmp_path):
                 pytest.fail(f"no editor window within 45 s\n{host_log()}\nwindows:\n{tree[-3000:]}")
             time.sleep(0.25)
             wids = _windows_of(host.pid, env)
-        time.sleep(SETTLE_S)
+        # The pointer starts at the screen centre, over the editor: park it in the corner (no hover readouts).
+        _run(["xdotool", "mousemove", "0", "0"], env)
+        time.sleep(settle_s)
         if host.poll() is not None:
             pytest.fail(f"DawDreamer exited (rc {host.returncode}) while showing the editor:\n{host_log()}")
         wins = [_geometry(w, env) for w in _windows_of(host.pid, env)]
         assert wins, f"editor window disappeared\n{host_log()}"
         win = max(wins, key=lambda g: g["w"] * g["h"])
 
-        ppm = tmp_path / "screen.ppm"
-        r = _run([tools["import"], "-window", "root", "-depth", "8", str(ppm)], env, timeout=30)
-        assert r.returncode == 0 and ppm.is_file(), f"import failed: {r.stderr}"
+        best, best_score = None, None
+        for k in range(grabs):
+            if k:
+                time.sleep(0.25)
+            ppm = tmp_path / f"screen-{k}.ppm"
+            r = _run([tools["import"], "-window", "root", "-depth", "8", str(ppm)], env, timeout=30)
+            assert r.returncode == 0 and ppm.is_file(), f"import failed: {r.stderr}"
+            shot = _read_ppm(ppm)
+            value = score(shot, win) if score else k
+            if best_score is None or value > best_score:
+                best, best_score = shot, value
         alive = host.poll() is None
     finally:
         for p in reversed(procs):
             _stop(p)
-        if "log" in locals():
+        if log is not None:
             log.close()
+    return best, win, alive, (tmp_path / "editor.log").read_text()[-4000:]
 
-    shot = _read_ppm(ppm)
-    png = _screenshot_path(vst3_bundle, tmp_path)
-    _write_png(png, shot)
-    print(f"screenshot: {png}; editor window {win}")
-    assert alive, f"DawDreamer died while the editor was open:\n{host_log()}"
 
+def _editor_region(shot, win):
+    """The editor window's pixels, (h, w, 3); fails if the window is too small or off screen."""
     x0, y0 = max(win["x"], 0), max(win["y"], 0)
     x1, y1 = min(win["x"] + win["w"], shot.shape[1]), min(win["y"] + win["h"], shot.shape[0])
     assert x1 - x0 >= 200 and y1 - y0 >= 120, f"editor window too small or off screen: {win}"
-    region = shot[y0:y1, x0:x1].reshape(-1, 3)
-    colours, counts = np.unique(region, axis=0, return_counts=True)
+    return shot[y0:y1, x0:x1]
+
+
+def _assert_not_blank(region, win, png):
+    colours, counts = np.unique(region.reshape(-1, 3), axis=0, return_counts=True)
     dominant = counts.max() / counts.sum()
     info = (
         f"window '{win['name']}' {win['w']}x{win['h']} at {win['x']},{win['y']}: {len(colours)} colours, "
-        f"dominant colour {tuple(colours[counts.argmax()])} covers {dominant:.1%}; screenshot {png}"
+        f"dominant colour {tuple(int(c) for c in colours[counts.argmax()])} covers {dominant:.1%}; screenshot {png}"
     )
     print(info)
     assert len(colours) >= MIN_COLOURS, f"editor looks blank (too few colours): {info}"
     assert dominant <= MAX_DOMINANT, f"editor looks blank (nearly uniform): {info}"
+
+
+def test_editor_renders(vst3_bundle, tmp_path):
+    job = {"host": "dawdreamer", "op": "editor", "sr": 48000, "block": 512}
+    shot, win, alive, log = _show_editor(vst3_bundle, tmp_path, job, WORKER, SETTLE_S)
+    png = _screenshot_path(vst3_bundle, tmp_path)
+    _write_png(png, shot)
+    print(f"screenshot: {png}; editor window {win}")
+    assert alive, f"DawDreamer died while the editor was open:\n{log}"
+    _assert_not_blank(_editor_region(shot, win), win, png)
+
+
+# ------------------------------------------------------------------------------------------ live audio
+
+# The child for the live-audio screenshot (written next to the job file and run with this Python). It sets the
+# parameters as worker.py does, renders the looped stem on a thread (paced, see the module docstring) and opens
+# the editor on the main thread.
+LIVE_EDITOR = r'''
+import json, sys, threading, time
+import numpy as np
+sys.path.insert(0, HOST_DIR)
+from worker import _dd_param_index, _dd_set, _write
+import dawdreamer as daw
+
+PACER = """import("stdfaust.lib");
+k = hslider("k", 0, 0, 1, 0.001);
+burn = os.lf_sawpos(3) : seq(i, {n}, sin);
+process = _, _ : (_ + k * burn), (_ + k * burn);"""
+
+job = json.load(open(sys.argv[1]))
+sr, block = int(job["sr"]), int(job["block"])
+stem = np.load(job["main"]).astype(np.float32)
+loop = np.ascontiguousarray(np.tile(stem, (1, int(job["loops"]))))
+loop_s = loop.shape[1] / sr
+
+engine = daw.RenderEngine(sr, block)
+plugin = engine.make_plugin_processor("plugin", job["bundle"])
+descs = plugin.get_parameters_description()
+texts = {name: _dd_set(plugin, _dd_param_index(plugin, descs, name), v) for name, v in job["params"].items()}
+playback = engine.make_playback_processor("main", loop)
+pacer = engine.make_faust_processor("pacer")
+result = {"ok": True, "set_params": texts, "latency": int(plugin.get_latency_samples())}
+
+
+def use_pacer(n):
+    """Makes the pacer n sin() per sample (n == 0: a plain wire). The graph is loaded once, before the
+    editor opens: load_graph() from this thread while open_editor() runs sometimes never returned."""
+    pacer.set_dsp_string(PACER.format(n=n) if n > 0 else "process = _, _;")
+    if not pacer.compile():
+        raise RuntimeError("the Faust pacer did not compile")
+
+
+use_pacer(0)
+if not engine.load_graph([(playback, []), (pacer, ["main"]), (plugin, ["pacer"])]):
+    raise RuntimeError("load_graph returned False")
+
+
+def seconds_per_second(n, probe_s=1.0):
+    use_pacer(n)
+    t0 = time.monotonic()
+    engine.render(probe_s)
+    return (time.monotonic() - t0) / probe_s
+
+
+def sins_for_real_time(base, s_per_s, n):
+    """The pacer length that makes one audio second take one wall second, from a render that took
+    s_per_s with n sin() per sample and base without."""
+    per_sin = max((s_per_s - base) / n, 1e-9)
+    return int(min(max((1.0 - base) / per_sin, 0), 20000))
+
+
+def play():
+    n, base = 0, 0.0
+    if job.get("pace"):
+        # Measured with the editor up (it shares the CPU; give it 2 s to open): wall seconds per audio
+        # second without and with 1000 sin() per sample.
+        time.sleep(2.0)
+        base = seconds_per_second(0)
+        n = sins_for_real_time(base, seconds_per_second(1000), 1000)
+    use_pacer(n)
+    while True:
+        t0 = time.monotonic()
+        engine.render(loop_s)
+        s_per_s = (time.monotonic() - t0) / loop_s
+        result["pacer"] = {"base_s_per_s": base, "sin_per_sample": n, "last_s_per_s": s_per_s}
+        _write(job, result)
+        print(f"WORKER: rendered {loop_s:.1f} s at {s_per_s:.2f} s per s, pacer {n} sin()", flush=True)
+        # Every render call restarts the plugin (DawDreamer resets the graph), so render whole loops of
+        # the stem, where the audio jumps anyway, and correct the pacer between them.
+        if n > 0 and abs(s_per_s - 1.0) > 0.05:
+            n = sins_for_real_time(base, s_per_s, n)
+            use_pacer(n)
+
+
+_write(job, result)
+threading.Thread(target=play, daemon=True).start()
+print("WORKER: opening editor", flush=True)
+plugin.open_editor()  # blocks until the window is closed (the test kills us instead)
+'''
+
+# Drum stem driven into the ceiling: Drive 12 dB, Ceiling -9 dBFS, Transient Only 50 %.
+LIVE_PARAMS = {"Drive": 12.0, "Ceiling": -9.0, "Transient Only": 50.0}
+# Long enough for the pacer to settle and the clip history (12 s) to fill most of its plot.
+LIVE_SETTLE_S = 14.0
+# Scope colours (editor-widgets theme.rs, clip_scope.rs): input x drive, clipped off, output; and the colour of
+# the clip meter, the operating point's reduction and the history.
+INPUT_RGB, WARNING_RGB, SIGNAL_RGB = (0x4A, 0x50, 0x5A), (0xE5, 0x48, 0x4D), (0x4F, 0xC3, 0xA1)
+REDUCTION_RGB = (0xF0, 0x9A, 0x3E)
+# Grabs of the live editor, 0.25 s apart; the one with the clip meter most lit is kept (not one between hits).
+LIVE_GRABS = 6
+# Pixels of the clipped-off and the output colour the editor must show with the drums playing (the editor at
+# rest shows about 120 and 340: legend swatches, labels, the transfer curve). The input x drive envelope is
+# drawn under the output and only shows where the output is below it under the ceiling, so it is not counted.
+MIN_LIVE_PIXELS = 1500
+
+
+def _pixels_of(region, rgb, tol=3):
+    return int(np.all(np.abs(region.astype(np.int16) - np.array(rgb, dtype=np.int16)) <= tol, axis=-1).sum())
+
+
+def test_clipper_editor_with_live_audio(transient_clipper_vst3, stems, tmp_path):
+    """The Transient Clipper editor while the drum stem plays through it (Drive 12 dB into a -9 dBFS ceiling,
+    Transient Only 50 %): not blank, and the scope draws the part of the driven input beyond the ceiling
+    (clipped off) and the output, in their colours. Saves the editor window as "<bundle>-live.png"."""
+    script = tmp_path / "live_editor.py"
+    script.write_text(f"HOST_DIR = {str(WORKER.parent)!r}\n" + LIVE_EDITOR)
+    drums = stems["drums"]
+    main = tmp_path / "drums.npy"
+    np.save(main, drums)
+    job = {"sr": 48000, "block": 256, "main": str(main), "loops": 1, "params": LIVE_PARAMS, "pace": True}
+    shot, win, alive, log = _show_editor(transient_clipper_vst3, tmp_path, job, script, LIVE_SETTLE_S,
+                                         grabs=LIVE_GRABS,
+                                         score=lambda s, w: _pixels_of(_editor_region(s, w), REDUCTION_RGB))
+    region = _editor_region(shot, win)
+    png = _screenshot_path(transient_clipper_vst3, tmp_path, kind="live")
+    _write_png(png, np.ascontiguousarray(region))
+    result_file = tmp_path / "editor.result.json"
+    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    print(f"screenshot: {png}; editor window {win}; {result}\n{log}")
+    assert alive, f"DawDreamer died while the editor was open:\n{log}"
+    assert result.get("set_params") == {"Drive": "12.0", "Ceiling": "-9.0", "Transient Only": "50"}, result
+    assert "WORKER: rendered" in log, f"the render thread never finished a loop of the stem:\n{log}"
+    _assert_not_blank(region, win, png)
+    counts = {name: _pixels_of(region, rgb) for name, rgb in
+              (("input x drive", INPUT_RGB), ("clipped off", WARNING_RGB), ("output", SIGNAL_RGB))}
+    print(f"scope colours (pixels): {counts}")
+    thin = {name: c for name, c in counts.items() if c < MIN_LIVE_PIXELS and name != "input x drive"}
+    assert not thin, f"the scope shows too little of {thin} (need {MIN_LIVE_PIXELS} px each): no live audio? {png}"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from worker import parse_number
-from hostlib import PEDALBOARD_NAMES, gain_db, max_abs_diff, rms, run_job, save_audio
+from hostlib import gain_db, max_abs_diff, pedalboard_describe, PEDALBOARD_NAMES, rms, run_job, save_audio
 
 # pedalboard values for the "really compresses" settings.
 PB_COMPRESSING = {"threshold_db": -30.0, "ratio": 4.0, "attack_ms": 5.0, "release_ms": 100.0, "lookahead_ms": 2.0}
@@ -37,11 +37,7 @@ def test_stereo_stem_default_settings(vst3_bundle, stems, tmp_path):
 
 @pytest.fixture(scope="module")
 def bc_describe(bus_compressor_vst3, tmp_path_factory):
-    result, _ = run_job(
-        tmp_path_factory.mktemp("pb-describe"),
-        {"host": "pedalboard", "op": "describe", "bundle": str(bus_compressor_vst3)},
-    )
-    return result
+    return pedalboard_describe(tmp_path_factory, bus_compressor_vst3, "bus-compressor")
 
 
 def test_parameter_names(bc_describe):

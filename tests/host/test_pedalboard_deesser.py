@@ -10,29 +10,17 @@ import numpy as np
 import pytest
 
 from worker import parse_number
-from hostlib import DE_ESSER_PEDALBOARD_NAMES, band_figures, gain_db, max_abs_diff, rms, run_job, save_audio
+from hostlib import assert_exact_parameter_set, band_figures, DE_ESSER_PEDALBOARD_NAMES, gain_db, max_abs_diff, pedalboard_describe, rms, run_job, save_audio
 
 
 @pytest.fixture(scope="module")
 def de_describe(de_esser_vst3, tmp_path_factory):
-    result, _ = run_job(
-        tmp_path_factory.mktemp("pb-deesser-describe"),
-        {"host": "pedalboard", "op": "describe", "bundle": str(de_esser_vst3)},
-    )
-    return result
+    return pedalboard_describe(tmp_path_factory, de_esser_vst3, "deesser")
 
 
 def test_deesser_loads_with_every_parameter(de_describe):
     """The De-Esser loads as an effect; every parameter is there under its pedalboard name, nothing else."""
-    assert de_describe["plugin_name"] == "Stem De-Esser", de_describe["plugin_name"]
-    assert de_describe["is_effect"]
-    names = set(de_describe["params"])
-    missing = {disp: pb for disp, pb in DE_ESSER_PEDALBOARD_NAMES.items() if pb not in names}
-    assert not missing, f"missing pedalboard parameters {missing}; pedalboard sees {sorted(names)}"
-    extra = names - set(DE_ESSER_PEDALBOARD_NAMES.values())
-    assert not extra, f"unexpected parameters {sorted(extra)}"
-    for pb, disp in ((pb, disp) for disp, pb in DE_ESSER_PEDALBOARD_NAMES.items()):
-        assert de_describe["params"][pb].get("name") == disp, de_describe["params"][pb]
+    assert_exact_parameter_set(de_describe, "Stem De-Esser", DE_ESSER_PEDALBOARD_NAMES)
 
 
 def test_deesser_ranges_and_defaults(de_describe):

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use editor_widgets::clip_scope::ClipScope;
+use editor_widgets::clip_scope::{ClipHistory, ClipScope};
 use editor_widgets::clip_transfer::ClipTransfer;
 use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
 use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::peak_columns::read_aligned;
-use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory};
+use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, MeterBallistics};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
@@ -24,8 +24,10 @@ use crate::{ScopeTaps, SCOPE_SAMPLES_PER_COLUMN};
 const SCOPE_VISIBLE_COLUMNS: usize = 1500;
 /// Most latency the scope compensates, in columns (16x linear phase is far below it).
 const MAX_OFFSET_COLUMNS: usize = 64;
-/// Points in the clip-amount history (one per editor frame).
+/// Points in the clip-amount history.
 const HISTORY_POINTS: usize = 360;
+/// History points per second, at any editor frame rate (the history spans 12 s).
+const HISTORY_RATE_HZ: f32 = 30.0;
 
 /// Creates the editor, sized from the persisted editor size.
 pub fn create(
@@ -59,8 +61,13 @@ pub struct ClipperEditor {
     driven_columns: Vec<f32>,
     meter_column: MeterColumn,
     history: GainReductionHistory,
-    /// Drive-over-ceiling of the last snapshot, dB.
-    over_ceiling_db: f32,
+    /// Drive over the ceiling, dB: rises at once, falls like the meters (the operating point and the
+    /// history readout; a single frame's value is 0 between two hits).
+    over_ceiling: MeterBallistics,
+    /// Largest drive over the ceiling since the last history point, dB.
+    history_pending_db: f32,
+    /// Time since the last history point, s.
+    history_clock_s: f32,
 }
 
 impl ClipperEditor {
@@ -77,7 +84,9 @@ impl ClipperEditor {
             driven_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS + MAX_OFFSET_COLUMNS],
             meter_column: MeterColumn::default(),
             history,
-            over_ceiling_db: 0.0,
+            over_ceiling: MeterBallistics::new(0.0),
+            history_pending_db: 0.0,
+            history_clock_s: 0.0,
         }
     }
 
@@ -90,8 +99,22 @@ impl ClipperEditor {
     fn update(&mut self, dt_s: f32) {
         let m = self.meters.take();
         self.meter_column.update(&m, dt_s);
-        self.history.push(m.max_gain_reduction_db);
-        self.over_ceiling_db = m.max_gain_reduction_db;
+        self.over_ceiling.update(m.max_gain_reduction_db, dt_s);
+        // The history advances with time, not frames: a slow editor repeats its frame's value, a
+        // fast one gathers several frames into a point.
+        self.history_pending_db = self.history_pending_db.max(m.max_gain_reduction_db);
+        self.history_clock_s += dt_s;
+        let slot_s = 1.0 / HISTORY_RATE_HZ;
+        let mut pushed = 0;
+        while self.history_clock_s >= slot_s && pushed < HISTORY_POINTS {
+            self.history.push(self.history_pending_db);
+            self.history_clock_s -= slot_s;
+            pushed += 1;
+        }
+        if pushed > 0 {
+            self.history_pending_db = 0.0;
+            self.history_clock_s = self.history_clock_s.min(slot_s);
+        }
         let offset = self.offset_columns();
         let input_len = SCOPE_VISIBLE_COLUMNS + offset;
         // A torn read keeps last frame's columns.
@@ -131,7 +154,10 @@ impl NiceEguiApp for ClipperEditor {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
-        let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        // NOTE: wall time since the last frame. egui's `stable_dt` is its 1/60 s prediction whenever the
+        // repaint came from outside (here: the audio thread), which slows the meters and the history
+        // down whenever the editor draws fewer than 60 frames a second.
+        let dt = ui.input(|i| i.unstable_dt).clamp(0.0, 0.25);
         self.update(dt);
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
@@ -158,18 +184,28 @@ impl NiceEguiApp for ClipperEditor {
                     scope.input_offset_columns = offset;
                     scope.show(ui, egui::vec2(plot_w, scope_h));
                     ui.add_space(6.0);
+                    // The transfer curve is square, at most ~60 % of the width, so the history keeps
+                    // room and the row never pushes the meter column out of the window.
                     let h = (ui.available_height() - 8.0).max(80.0);
+                    let gap = ui.spacing().item_spacing.x;
+                    let side = h.min((plot_w - gap) * 0.62);
                     ui.horizontal_top(|ui| {
                         let s = p.settings();
                         let curve = ClipCurve::new(s.curve, s.softness);
                         let apply = |v: f64| curve.apply(v);
                         let mut transfer = ClipTransfer::new(&apply);
                         transfer.knee_start = curve.knee_start();
-                        let over = self.over_ceiling_db;
+                        let over = self.over_ceiling.value_db;
                         transfer.operating_point = (over > 0.0).then(|| 10f64.powf(over as f64 / 20.0));
-                        transfer.show(ui, egui::vec2(h, h));
-                        let w = (plot_w - h - ui.spacing().item_spacing.x).max(60.0);
-                        self.history.show(ui, egui::vec2(w, h));
+                        transfer.show(ui, egui::vec2(side, side));
+                        let w = plot_w - side - gap;
+                        let history = ClipHistory {
+                            history: &self.history,
+                            title: "over ceiling",
+                            readout_db: Some(self.over_ceiling.hold_db),
+                            readout_label: "peak",
+                        };
+                        history.show(ui, egui::vec2(w, h));
                     });
                 });
                 ui.separator();
