@@ -155,16 +155,24 @@ const LN_COSH_STEP: f64 = 1.0 / 256.0;
 /// Beyond this, `ln cosh u = u - ln 2` to within `e^-48`.
 const LN_COSH_END: f64 = 24.0;
 
+/// The `ln cosh` table, built on first use.
+static LN_COSH_TABLE: std::sync::OnceLock<Vec<[f64; 2]>> = std::sync::OnceLock::new();
+
+/// Builds the tables the curves use (it allocates, once per process). Call it before the audio
+/// thread can reach a curve: `TransientClipper::new` does.
+pub fn prepare_tables() {
+    ln_cosh(0.0);
+}
+
 /// `ln cosh u` for `u >= 0`, by cubic Hermite interpolation of a table of `ln cosh` and its slope
 /// `tanh` (error below 2e-12), because `exp` and `ln_1p` per sample at 4x were most of the Soft
 /// curve's cost. The table (about 100 KB) is built once per process and shared.
 #[inline]
 fn ln_cosh(u: f64) -> f64 {
-    static TABLE: std::sync::OnceLock<Vec<[f64; 2]>> = std::sync::OnceLock::new();
     if u >= LN_COSH_END {
         return u - std::f64::consts::LN_2;
     }
-    let table = TABLE.get_or_init(|| {
+    let table = LN_COSH_TABLE.get_or_init(|| {
         let points = (LN_COSH_END / LN_COSH_STEP) as usize + 2;
         (0..points)
             .map(|i| {

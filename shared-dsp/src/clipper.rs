@@ -219,6 +219,7 @@ impl TransientClipper {
 
     /// Everything but the timing table.
     fn uncalibrated(channels: usize, sample_rate_hz: f32) -> Self {
+        crate::clip_curve::prepare_tables();
         assert!((1..=MAX_CHANNELS).contains(&channels), "unsupported channel count {channels}");
         let compensators: Vec<Vec<f64>> = Oversampling::ALL
             .iter()
