@@ -5,6 +5,7 @@
 pub mod clip_scope;
 pub mod clip_transfer;
 pub mod gr_history;
+pub mod latency_report;
 pub mod layout;
 pub mod level_meter;
 pub mod meter_bus;
@@ -21,6 +22,7 @@ pub mod transfer_curve;
 pub use clip_scope::ClipScope;
 pub use clip_transfer::ClipTransfer;
 pub use gr_history::GainReductionHistory;
+pub use latency_report::LatencyReport;
 pub use level_meter::{LevelMeter, MeterBallistics};
 pub use meter_bus::DynamicsMeterBus;
 pub use peak_columns::PeakColumns;

@@ -74,6 +74,10 @@ pub(crate) struct HostShared {
     pub(crate) callback_requested: AtomicBool,
     /// Number of `latency.changed()` notifications received.
     pub(crate) latency_changed: AtomicU32,
+    /// Of those, how many came outside `clap_plugin::activate` (CLAP allows them only inside it).
+    pub(crate) latency_changed_outside_activate: AtomicU32,
+    /// True while the host is inside the plugin's `activate()`.
+    pub(crate) in_activate: AtomicBool,
     /// Bitwise OR of every `params.rescan()` flag set received.
     pub(crate) params_rescan_flags: AtomicU32,
     /// Set by `params.request_flush`.
@@ -107,6 +111,8 @@ impl HostShared {
             process_requested: AtomicBool::new(false),
             callback_requested: AtomicBool::new(false),
             latency_changed: AtomicU32::new(0),
+            latency_changed_outside_activate: AtomicU32::new(0),
+            in_activate: AtomicBool::new(false),
             params_rescan_flags: AtomicU32::new(0),
             params_flush_requested: AtomicBool::new(false),
             state_dirty: AtomicBool::new(false),
@@ -220,6 +226,9 @@ unsafe extern "C" fn host_is_audio_thread(_host: *const clap_host) -> bool {
 unsafe extern "C" fn host_latency_changed(host: *const clap_host) {
     if let Some(s) = shared(host) {
         s.latency_changed.fetch_add(1, Ordering::SeqCst);
+        if !s.in_activate.load(Ordering::SeqCst) {
+            s.latency_changed_outside_activate.fetch_add(1, Ordering::SeqCst);
+        }
     }
 }
 

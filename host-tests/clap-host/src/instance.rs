@@ -56,11 +56,19 @@ pub struct PluginInstance {
     pub(crate) steady_time: i64,
     /// Number of deactivate/activate cycles done because the plugin asked for a restart.
     pub(crate) restarts: u32,
+    /// Of those, how many answered a request made inside `activate()` itself.
+    pub(crate) restarts_in_activate: u32,
     /// Events the plugin pushed to the output list during the last render call.
     pub(crate) output_events: Vec<crate::events::OutputEvent>,
+    /// Whether the render functions service host requests between blocks (the default), or leave
+    /// them pending, as a host that is busy elsewhere would.
+    pub(crate) service_between_blocks: bool,
     /// Keeps the library loaded; must be the last field so it drops after the plugin is destroyed.
     _bundle: ClapBundle,
 }
+
+/// How many restarts requested inside `activate()` the host answers in a row before it gives up.
+const MAX_RESTARTS_AFTER_ACTIVATE: u32 = 4;
 
 impl PluginInstance {
     /// Creates the host context, lets `create` make the plugin, checks it and calls `init()`.
@@ -133,7 +141,9 @@ impl PluginInstance {
             pending_params: Vec::new(),
             steady_time: 0,
             restarts: 0,
+            restarts_in_activate: 0,
             output_events: Vec::new(),
+            service_between_blocks: true,
             _bundle: bundle,
         };
         // Plugins may ask for a main-thread callback during init.
@@ -200,6 +210,29 @@ impl PluginInstance {
                 "bad activation config {config:?}"
             )));
         }
+        // A restart requested before this activation is satisfied by it; one requested while the
+        // plugin activates (nice-plug asks for one whenever its latency changed) is honoured at once,
+        // before any processing, as a DAW would.
+        self.host.restart_requested.store(false, Ordering::SeqCst);
+        self.call_activate(config)?;
+        self.service_callbacks();
+        for _ in 0..MAX_RESTARTS_AFTER_ACTIVATE {
+            if !self.host.restart_requested.swap(false, Ordering::SeqCst) {
+                break;
+            }
+            unsafe { (self.raw().deactivate.unwrap())(self.plugin) };
+            self.active = None;
+            self.service_callbacks();
+            self.call_activate(config)?;
+            self.restarts_in_activate += 1;
+            self.service_callbacks();
+        }
+        Ok(())
+    }
+
+    /// One `activate()` call, flagged so the host can tell what happens inside it.
+    fn call_activate(&mut self, config: ActivationConfig) -> Result<()> {
+        self.host.in_activate.store(true, Ordering::SeqCst);
         let ok = unsafe {
             (self.raw().activate.unwrap())(
                 self.plugin,
@@ -208,15 +241,13 @@ impl PluginInstance {
                 config.max_frames,
             )
         };
+        self.host.in_activate.store(false, Ordering::SeqCst);
         if !ok {
             return Err(HostError::Rejected(format!(
                 "activate({config:?}) returned false"
             )));
         }
         self.active = Some(config);
-        // A restart requested before this activation is now satisfied.
-        self.host.restart_requested.store(false, Ordering::SeqCst);
-        self.service_callbacks();
         Ok(())
     }
 
@@ -325,7 +356,25 @@ impl PluginInstance {
         Ok(())
     }
 
-    /// How many times the host restarted the plugin because it called `request_restart()`.
+    /// Whether rendering services host requests between blocks (default `true`). With `false`,
+    /// callbacks and restarts stay pending until [`Self::service_host_requests`], a deactivation or
+    /// an activation, which is how clap-validator's parameter tests drive a plugin.
+    pub fn set_service_between_blocks(&mut self, service: bool) {
+        self.service_between_blocks = service;
+    }
+
+    /// How many `latency.changed()` calls came outside `activate()` (CLAP forbids them there).
+    pub fn latency_changed_outside_activate_count(&self) -> u32 {
+        self.host.latency_changed_outside_activate.load(Ordering::SeqCst)
+    }
+
+    /// How many of the restarts answered a request the plugin made inside `activate()`.
+    pub fn restarts_in_activate(&self) -> u32 {
+        self.restarts_in_activate
+    }
+
+    /// How many times the host restarted the plugin because it called `request_restart()` outside
+    /// `activate()` (see [`Self::restarts_in_activate`] for the others).
     pub fn restart_count(&self) -> u32 {
         self.restarts
     }

@@ -271,7 +271,9 @@ impl PluginInstance {
             }
             self.steady_time += n as i64;
             start += n;
-            self.service_host_requests()?;
+            if self.service_between_blocks {
+                self.service_host_requests()?;
+            }
         }
 
         debug_assert_eq!(next_change, changes.len());

@@ -158,7 +158,7 @@ fn odd_blocks(total: usize, max: usize, seed: u64) -> Vec<usize> {
     let mut left = total;
     while left > 0 {
         let n = (2 * rng.range(0, max / 2) + 1).min(left);
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             parts.extend([n - 1, 1]);
         } else {
             parts.push(n);
@@ -1211,7 +1211,7 @@ fn transient_only_clips_the_drum_hits_and_leaves_the_body() {
 
 /// Garbage for one burst sample `i`.
 fn garbage(kind: usize, i: usize, rng: &mut Rng) -> f32 {
-    let sign = if i % 3 == 0 { 1.0 } else { -1.0 };
+    let sign = if i.is_multiple_of(3) { 1.0 } else { -1.0 };
     match kind {
         0 => f32::NAN,
         1 => f32::INFINITY,

@@ -5,7 +5,7 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use editor_widgets::DynamicsMeterBus;
+use editor_widgets::{DynamicsMeterBus, LatencyReport};
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
 use shared_dsp::denormal::DenormalGuard;
@@ -26,8 +26,10 @@ pub struct BusCompressor {
     meters: Arc<DynamicsMeterBus>,
     /// Wakes the editor after new meters were published.
     repaint: RepaintNotifier,
-    /// Latency last reported to the host, in samples.
-    reported_latency: u32,
+    /// The latency the host knows, and how to tell it about changes.
+    latency: LatencyReport,
+    /// Latency of the DSP as last seen, in samples (what the editor shows).
+    dsp_latency: u32,
     /// Sample rate of the current activation in Hz.
     sample_rate_hz: f32,
 }
@@ -39,7 +41,8 @@ impl Default for BusCompressor {
             dsp: None,
             meters: Arc::new(DynamicsMeterBus::default()),
             repaint: RepaintNotifier::new(),
-            reported_latency: 0,
+            latency: LatencyReport::default(),
+            dsp_latency: 0,
             sample_rate_hz: 48_000.0,
         }
     }
@@ -93,9 +96,9 @@ impl Plugin for BusCompressor {
     ) -> bool {
         let mut dsp = BusCompressorDsp::new(buffer_config.sample_rate, MAX_LOOKAHEAD_MS);
         dsp.set_settings_immediately(&self.params.settings());
-        self.reported_latency = dsp.latency_samples() as u32;
-        context.set_latency_samples(self.reported_latency);
-        self.meters.set_latency(self.reported_latency, buffer_config.sample_rate);
+        self.dsp_latency = dsp.latency_samples() as u32;
+        self.latency.activate(context, self.dsp_latency);
+        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
         self.sample_rate_hz = buffer_config.sample_rate;
         self.dsp = Some(dsp);
         self.meters.reset_bad_samples();
@@ -126,9 +129,9 @@ impl Plugin for BusCompressor {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        if latency != self.reported_latency {
-            self.reported_latency = latency;
-            context.set_latency_samples(latency);
+        self.latency.process(context, latency);
+        if latency != self.dsp_latency {
+            self.dsp_latency = latency;
             self.meters.set_latency(latency, self.sample_rate_hz);
         }
         let sidechain = match self.params.key.value() {

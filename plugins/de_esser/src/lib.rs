@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use editor_widgets::sample_ring::SampleRing;
-use editor_widgets::DynamicsMeterBus;
+use editor_widgets::{DynamicsMeterBus, LatencyReport};
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
 use shared_dsp::denormal::DenormalGuard;
@@ -43,8 +43,10 @@ pub struct StemDeEsser {
     mono: Vec<f32>,
     /// Wakes the editor after new meters were published.
     repaint: RepaintNotifier,
-    /// Latency last reported to the host, in samples.
-    reported_latency: u32,
+    /// The latency the host knows, and how to tell it about changes.
+    latency: LatencyReport,
+    /// Latency of the DSP as last seen, in samples (what the editor shows).
+    dsp_latency: u32,
     /// Sample rate of the current activation in Hz.
     sample_rate_hz: f32,
 }
@@ -61,7 +63,8 @@ impl Default for StemDeEsser {
             }),
             mono: Vec::new(),
             repaint: RepaintNotifier::new(),
-            reported_latency: 0,
+            latency: LatencyReport::default(),
+            dsp_latency: 0,
             sample_rate_hz: 48_000.0,
         }
     }
@@ -128,10 +131,10 @@ impl Plugin for StemDeEsser {
         let channels = layout.main_output_channels.map_or(2, NonZeroU32::get) as usize;
         let mut dsp = DeEsserDsp::new(channels, buffer_config.sample_rate, MAX_LOOKAHEAD_MS);
         dsp.set_settings_immediately(&self.params.settings());
-        self.reported_latency = dsp.latency_samples() as u32;
-        context.set_latency_samples(self.reported_latency);
+        self.dsp_latency = dsp.latency_samples() as u32;
+        self.latency.activate(context, self.dsp_latency);
         self.sample_rate_hz = buffer_config.sample_rate;
-        self.meters.set_latency(self.reported_latency, buffer_config.sample_rate);
+        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
         self.meters.reset_bad_samples();
         self.mono = vec![0.0; buffer_config.max_buffer_size as usize];
         self.dsp = Some(dsp);
@@ -162,9 +165,9 @@ impl Plugin for StemDeEsser {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        if latency != self.reported_latency {
-            self.reported_latency = latency;
-            context.set_latency_samples(latency);
+        self.latency.process(context, latency);
+        if latency != self.dsp_latency {
+            self.dsp_latency = latency;
             self.meters.set_latency(latency, self.sample_rate_hz);
         }
         let channels = buffer.channels();

@@ -6,7 +6,7 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use editor_widgets::{DynamicsMeterBus, PeakColumns, SampleRing};
+use editor_widgets::{DynamicsMeterBus, LatencyReport, PeakColumns, SampleRing};
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
 use shared_dsp::denormal::DenormalGuard;
@@ -47,8 +47,10 @@ pub struct StemTransientClipper {
     output_columns: PeakColumns,
     /// Wakes the editor after new meters were published.
     repaint: RepaintNotifier,
-    /// Latency last reported to the host, in samples.
-    reported_latency: u32,
+    /// The latency the host knows, and how to tell it about changes.
+    latency: LatencyReport,
+    /// Latency of the DSP as last seen, in samples (what the editor shows).
+    dsp_latency: u32,
     /// Sample rate of the current activation in Hz.
     sample_rate_hz: f32,
 }
@@ -63,7 +65,8 @@ impl Default for StemTransientClipper {
             input_columns: PeakColumns::new(SCOPE_SAMPLES_PER_COLUMN),
             output_columns: PeakColumns::new(SCOPE_SAMPLES_PER_COLUMN),
             repaint: RepaintNotifier::new(),
-            reported_latency: 0,
+            latency: LatencyReport::default(),
+            dsp_latency: 0,
             sample_rate_hz: 48_000.0,
         }
     }
@@ -131,10 +134,10 @@ impl Plugin for StemTransientClipper {
         let mut dsp = ClipperDsp::new(channels, buffer_config.sample_rate);
         dsp.set_settings_immediately(&self.params.settings());
         dsp.reset();
-        self.reported_latency = dsp.latency_samples() as u32;
-        context.set_latency_samples(self.reported_latency);
+        self.dsp_latency = dsp.latency_samples() as u32;
+        self.latency.activate(context, self.dsp_latency);
         self.sample_rate_hz = buffer_config.sample_rate;
-        self.meters.set_latency(self.reported_latency, buffer_config.sample_rate);
+        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
         self.meters.reset_bad_samples();
         self.input_columns.reset();
         self.output_columns.reset();
@@ -166,9 +169,9 @@ impl Plugin for StemTransientClipper {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        if latency != self.reported_latency {
-            self.reported_latency = latency;
-            context.set_latency_samples(latency);
+        self.latency.process(context, latency);
+        if latency != self.dsp_latency {
+            self.dsp_latency = latency;
             self.meters.set_latency(latency, self.sample_rate_hz);
         }
         let channels = buffer.channels();
