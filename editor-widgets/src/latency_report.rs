@@ -2,6 +2,8 @@
 
 use nice_plug::prelude::*;
 
+use crate::DynamicsMeterBus;
+
 /// The latency the host was last told, and how to tell it about a change found while processing.
 ///
 /// CLAP allows a latency change only inside `activate` (`clap/ext/latency.h`): a plugin that is
@@ -12,24 +14,40 @@ use nice_plug::prelude::*;
 /// `process` only requests a restart, once, and [`Self::activate`] reports the value inside `activate`.
 /// For VST3 `set_latency_samples` from `process` becomes `restartComponent(kLatencyChanged)`, which
 /// hosts accept there, so it stays.
+///
+/// The editor's meter bus always gets the latency the audio has now, whatever the host knows.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LatencyReport {
     /// Latency the host was last told, in samples.
     reported_samples: u32,
     /// A CLAP restart was requested and has not happened yet.
     restart_requested: bool,
+    /// Latency of the audio as last seen, in samples.
+    dsp_samples: u32,
+    /// Sample rate of the current activation, Hz.
+    sample_rate_hz: f32,
 }
 
 impl LatencyReport {
-    /// Reports `latency_samples` from `activate` (every format allows it there).
-    pub fn activate<P: Plugin>(&mut self, context: &mut impl ActivateContext<P>, latency_samples: u32) {
-        self.reported_samples = latency_samples;
-        self.restart_requested = false;
+    /// Reports `latency_samples` from `activate` (every format allows it there) and shows it on `meters`.
+    pub fn activate<P: Plugin>(
+        &mut self,
+        context: &mut impl ActivateContext<P>,
+        meters: &DynamicsMeterBus,
+        latency_samples: u32,
+        sample_rate_hz: f32,
+    ) {
+        *self = Self { reported_samples: latency_samples, restart_requested: false, dsp_samples: latency_samples, sample_rate_hz };
         context.set_latency_samples(latency_samples);
+        meters.set_latency(latency_samples, sample_rate_hz);
     }
 
     /// Call once per `process` with the latency the DSP now has. Never allocates.
-    pub fn process<P: Plugin>(&mut self, context: &mut impl ProcessContext<P>, latency_samples: u32) {
+    pub fn process<P: Plugin>(&mut self, context: &mut impl ProcessContext<P>, meters: &DynamicsMeterBus, latency_samples: u32) {
+        if latency_samples != self.dsp_samples {
+            self.dsp_samples = latency_samples;
+            meters.set_latency(latency_samples, self.sample_rate_hz);
+        }
         if latency_samples == self.reported_samples {
             return;
         }

@@ -1,10 +1,13 @@
 //! Editor widgets shared by every plugin of the suite: meters, gain-reduction history, transfer
 //! curves, spectrum analyser, clipper scope, and the lock-free meter, sample and peak-column
-//! hand-offs between the audio thread and the editor.
+//! hand-offs between the audio thread and the editor. Also the plugin glue they all share: the editor
+//! window and its persisted size, port layouts, and reporting latency to the host.
 
 pub mod clip_scope;
 pub mod clip_transfer;
+pub mod editor_window;
 pub mod gr_history;
+pub mod io_layouts;
 pub mod latency_report;
 pub mod layout;
 pub mod level_meter;
@@ -21,6 +24,7 @@ pub mod transfer_curve;
 
 pub use clip_scope::ClipScope;
 pub use clip_transfer::ClipTransfer;
+pub use editor_window::{EditorSize, WindowSpec};
 pub use gr_history::GainReductionHistory;
 pub use latency_report::LatencyReport;
 pub use level_meter::{LevelMeter, MeterBallistics};

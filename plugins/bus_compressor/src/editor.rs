@@ -7,14 +7,14 @@ use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::layout::{row, section, status, MeterColumn, CONTROLS_WIDTH};
 use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, TransferCurve};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+use nice_plug_egui::{baseview, EguiEditor, NiceEguiApp, RepaintNotifier};
+use editor_widgets::editor_window::{create_editor, persist_size};
 use shared_dsp::gain_computer::GainComputer;
 use shared_dsp::units::SILENCE_DB;
 
-use crate::params::{BusCompressorParams, EditorSize};
+use crate::params::{BusCompressorParams, WINDOW};
 
 
 /// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
@@ -26,18 +26,8 @@ pub fn create(
     meters: Arc<DynamicsMeterBus>,
     repaint: RepaintNotifier,
 ) -> Option<EguiEditor<BusCompressorEditor>> {
-    let size = *params.editor_size.read().ok()?;
-    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
-    let hint = ResizeHint::resizable().with_min_logical_size(LogicalSize::new(
-        EditorSize::MIN.width as f32,
-        EditorSize::MIN.height as f32,
-    ));
-    nice_plug_egui::create_egui_editor(
-        state,
-        repaint,
-        EguiNiceSettings::new().with_tile("Stem Bus Compressor").with_resize_hint(hint),
-        BusCompressorEditor::new(params, meters),
-    )
+    let size = params.editor_size.clone();
+    create_editor(&WINDOW, &size, repaint, BusCompressorEditor::new(params, meters))
 }
 
 /// Editor state (GUI thread only).
@@ -84,9 +74,7 @@ impl NiceEguiApp for BusCompressorEditor {
     }
 
     fn resized(&mut self, size: baseview::WindowSize) {
-        if let Ok(mut s) = self.params.editor_size.write() {
-            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
-        }
+        persist_size(&self.params.editor_size, size);
     }
 
     fn editor_closed(&mut self) {
@@ -100,7 +88,7 @@ impl NiceEguiApp for BusCompressorEditor {
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
         let p = self.params.clone();
-        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        let min = WINDOW.min_size.vec2();
         ResizableWindow::new("bus-compressor").min_size(min).show(ui, |ui| {
             header(ui, &p, &setter, &self.meters);
             ui.add_space(6.0);

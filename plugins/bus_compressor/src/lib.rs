@@ -28,10 +28,6 @@ pub struct BusCompressor {
     repaint: RepaintNotifier,
     /// The latency the host knows, and how to tell it about changes.
     latency: LatencyReport,
-    /// Latency of the DSP as last seen, in samples (what the editor shows).
-    dsp_latency: u32,
-    /// Sample rate of the current activation in Hz.
-    sample_rate_hz: f32,
 }
 
 impl Default for BusCompressor {
@@ -42,8 +38,6 @@ impl Default for BusCompressor {
             meters: Arc::new(DynamicsMeterBus::default()),
             repaint: RepaintNotifier::new(),
             latency: LatencyReport::default(),
-            dsp_latency: 0,
-            sample_rate_hz: 48_000.0,
         }
     }
 }
@@ -96,10 +90,7 @@ impl Plugin for BusCompressor {
     ) -> bool {
         let mut dsp = BusCompressorDsp::new(buffer_config.sample_rate, MAX_LOOKAHEAD_MS);
         dsp.set_settings_immediately(&self.params.settings());
-        self.dsp_latency = dsp.latency_samples() as u32;
-        self.latency.activate(context, self.dsp_latency);
-        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
-        self.sample_rate_hz = buffer_config.sample_rate;
+        self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
         self.dsp = Some(dsp);
         self.meters.reset_bad_samples();
         true
@@ -129,11 +120,7 @@ impl Plugin for BusCompressor {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        self.latency.process(context, latency);
-        if latency != self.dsp_latency {
-            self.dsp_latency = latency;
-            self.meters.set_latency(latency, self.sample_rate_hz);
-        }
+        self.latency.process(context, &self.meters, latency);
         let sidechain = match self.params.key.value() {
             KeySource::Internal => None,
             // An unconnected or missing port yields no channels: the key reads as silence.

@@ -3,7 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
-use serde::{Deserialize, Serialize};
+use editor_widgets::{EditorSize, WindowSpec};
 use shared_dsp::compressor::CompressorSettings;
 use shared_dsp::detector::DetectorKind;
 
@@ -27,19 +27,12 @@ pub enum Detector {
     Rms,
 }
 
-/// Editor window size in logical pixels, persisted with the plugin state.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct EditorSize {
-    pub width: u32,
-    pub height: u32,
-}
-
-impl EditorSize {
-    /// Size of a freshly opened editor.
-    pub const DEFAULT: Self = Self { width: 880, height: 560 };
-    /// Smallest size the editor can be resized to.
-    pub const MIN: Self = Self { width: 720, height: 480 };
-}
+/// The editor window: title, size when first opened, smallest size.
+pub const WINDOW: WindowSpec = WindowSpec {
+    title: "Stem Bus Compressor",
+    default_size: EditorSize { width: 880, height: 560 },
+    min_size: EditorSize { width: 720, height: 480 },
+};
 
 /// Longest lookahead in ms; delay lines are sized for it in `activate`.
 pub const MAX_LOOKAHEAD_MS: f32 = 10.0;
@@ -164,7 +157,7 @@ fn percent_param(name: &str, default: f32) -> FloatParam {
 impl Default for BusCompressorParams {
     fn default() -> Self {
         Self {
-            editor_size: Arc::new(RwLock::new(EditorSize::DEFAULT)),
+            editor_size: Arc::new(RwLock::new(WINDOW.default_size)),
             threshold_db: db_param("Threshold", -18.0, threshold_range()),
             // The ":1" unit keeps the value numeric for hosts that parse "2.0:1" as an enum
             // (pedalboard), while it still reads "2.0:1".

@@ -10,12 +10,12 @@ use shared_dsp::deesser::SibilanceBand;
 use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
 use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+use nice_plug_egui::{baseview, EguiEditor, NiceEguiApp, RepaintNotifier};
+use editor_widgets::editor_window::{create_editor, persist_size};
 
-use crate::params::{DeEsserParams, EditorSize, Filter};
+use crate::params::{DeEsserParams, WINDOW, Filter};
 use crate::AnalyserTaps;
 
 /// FFT size of the analyser (about 85 ms at 48 kHz: fine resolution in the sibilance range).
@@ -30,16 +30,8 @@ pub fn create(
     taps: Arc<AnalyserTaps>,
     repaint: RepaintNotifier,
 ) -> Option<EguiEditor<DeEsserEditor>> {
-    let size = *params.editor_size.read().ok()?;
-    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
-    let hint = ResizeHint::resizable()
-        .with_min_logical_size(LogicalSize::new(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32));
-    nice_plug_egui::create_egui_editor(
-        state,
-        repaint,
-        EguiNiceSettings::new().with_tile("Stem De-Esser").with_resize_hint(hint),
-        DeEsserEditor::new(params, meters, taps),
-    )
+    let size = params.editor_size.clone();
+    create_editor(&WINDOW, &size, repaint, DeEsserEditor::new(params, meters, taps))
 }
 
 /// Editor state (GUI thread only).
@@ -97,9 +89,7 @@ impl NiceEguiApp for DeEsserEditor {
     }
 
     fn resized(&mut self, size: baseview::WindowSize) {
-        if let Ok(mut s) = self.params.editor_size.write() {
-            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
-        }
+        persist_size(&self.params.editor_size, size);
     }
 
     fn editor_closed(&mut self) {
@@ -113,7 +103,7 @@ impl NiceEguiApp for DeEsserEditor {
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
         let p = self.params.clone();
-        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        let min = WINDOW.min_size.vec2();
         ResizableWindow::new("de-esser").min_size(min).show(ui, |ui| {
             header(ui, &p, &setter, &self.meters);
             ui.add_space(6.0);

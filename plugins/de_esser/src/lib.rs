@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use editor_widgets::sample_ring::SampleRing;
 use editor_widgets::{DynamicsMeterBus, LatencyReport};
+use editor_widgets::io_layouts::STEREO_OR_MONO;
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
 use shared_dsp::denormal::DenormalGuard;
@@ -45,10 +46,6 @@ pub struct StemDeEsser {
     repaint: RepaintNotifier,
     /// The latency the host knows, and how to tell it about changes.
     latency: LatencyReport,
-    /// Latency of the DSP as last seen, in samples (what the editor shows).
-    dsp_latency: u32,
-    /// Sample rate of the current activation in Hz.
-    sample_rate_hz: f32,
 }
 
 impl Default for StemDeEsser {
@@ -64,8 +61,6 @@ impl Default for StemDeEsser {
             mono: Vec::new(),
             repaint: RepaintNotifier::new(),
             latency: LatencyReport::default(),
-            dsp_latency: 0,
-            sample_rate_hz: 48_000.0,
         }
     }
 }
@@ -77,36 +72,7 @@ impl Plugin for StemDeEsser {
     const EMAIL: &'static str = "stem-suite@example.invalid";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    // Stereo first (the default), then mono. No sidechain, so nice-plug's aux-port defects do not
-    // apply. The main input stays unnamed: nice-plug 0.4.2 would give its name to the output too.
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(2),
-            main_output_channels: NonZeroU32::new(2),
-            aux_input_ports: &[],
-            aux_output_ports: &[],
-            names: PortNames {
-                layout: Some("Stereo"),
-                main_input: None,
-                main_output: Some("Output"),
-                aux_inputs: &[],
-                aux_outputs: &[],
-            },
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(1),
-            main_output_channels: NonZeroU32::new(1),
-            aux_input_ports: &[],
-            aux_output_ports: &[],
-            names: PortNames {
-                layout: Some("Mono"),
-                main_input: None,
-                main_output: Some("Output"),
-                aux_inputs: &[],
-                aux_outputs: &[],
-            },
-        },
-    ];
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = STEREO_OR_MONO;
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
@@ -131,10 +97,7 @@ impl Plugin for StemDeEsser {
         let channels = layout.main_output_channels.map_or(2, NonZeroU32::get) as usize;
         let mut dsp = DeEsserDsp::new(channels, buffer_config.sample_rate, MAX_LOOKAHEAD_MS);
         dsp.set_settings_immediately(&self.params.settings());
-        self.dsp_latency = dsp.latency_samples() as u32;
-        self.latency.activate(context, self.dsp_latency);
-        self.sample_rate_hz = buffer_config.sample_rate;
-        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
+        self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
         self.meters.reset_bad_samples();
         self.mono = vec![0.0; buffer_config.max_buffer_size as usize];
         self.dsp = Some(dsp);
@@ -165,11 +128,7 @@ impl Plugin for StemDeEsser {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        self.latency.process(context, latency);
-        if latency != self.dsp_latency {
-            self.dsp_latency = latency;
-            self.meters.set_latency(latency, self.sample_rate_hz);
-        }
+        self.latency.process(context, &self.meters, latency);
         let channels = buffer.channels();
         let audio = buffer.as_slice();
         // NOTE: the host never sends more than max_buffer_size samples; the min() keeps a rogue host

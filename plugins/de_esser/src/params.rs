@@ -4,7 +4,7 @@
 use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
-use serde::{Deserialize, Serialize};
+use editor_widgets::{EditorSize, WindowSpec};
 use shared_dsp::deesser::{self, DeEsserSettings};
 
 /// Split-band or wideband reduction.
@@ -45,19 +45,12 @@ pub enum Listen {
     Removed,
 }
 
-/// Editor window size in logical pixels, persisted with the plugin state.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct EditorSize {
-    pub width: u32,
-    pub height: u32,
-}
-
-impl EditorSize {
-    /// Size of a freshly opened editor.
-    pub const DEFAULT: Self = Self { width: 920, height: 560 };
-    /// Smallest size the editor can be resized to.
-    pub const MIN: Self = Self { width: 760, height: 480 };
-}
+/// The editor window: title, size when first opened, smallest size.
+pub const WINDOW: WindowSpec = WindowSpec {
+    title: "Stem De-Esser",
+    default_size: EditorSize { width: 920, height: 560 },
+    min_size: EditorSize { width: 760, height: 480 },
+};
 
 /// Longest lookahead in ms; delay lines are sized for it in `activate`.
 pub const MAX_LOOKAHEAD_MS: f32 = 5.0;
@@ -154,7 +147,7 @@ impl Default for DeEsserParams {
     fn default() -> Self {
         let d = DeEsserSettings::default();
         Self {
-            editor_size: Arc::new(RwLock::new(EditorSize::DEFAULT)),
+            editor_size: Arc::new(RwLock::new(WINDOW.default_size)),
             mode: EnumParam::new("Mode", mode_from_dsp(d.mode)),
             frequency_hz: FloatParam::new("Frequency", d.frequency_hz, frequency_range())
                 .with_unit(" Hz")

@@ -11,13 +11,13 @@ use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::peak_columns::read_aligned;
 use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, MeterBallistics};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{baseview, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+use nice_plug_egui::{baseview, EguiEditor, NiceEguiApp, RepaintNotifier};
+use editor_widgets::editor_window::{create_editor, persist_size};
 use shared_dsp::clip_curve::ClipCurve;
 
-use crate::params::{ClipperParams, EditorSize};
+use crate::params::{ClipperParams, WINDOW};
 use crate::{ScopeTaps, SCOPE_SAMPLES_PER_COLUMN};
 
 /// Output columns the scope shows (about 1 s at 48 kHz).
@@ -36,16 +36,8 @@ pub fn create(
     scope: Arc<ScopeTaps>,
     repaint: RepaintNotifier,
 ) -> Option<EguiEditor<ClipperEditor>> {
-    let size = *params.editor_size.read().ok()?;
-    let state = EguiEditorState::from_size(LogicalSize::new(size.width as f32, size.height as f32), 1.0);
-    let hint = ResizeHint::resizable()
-        .with_min_logical_size(LogicalSize::new(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32));
-    nice_plug_egui::create_egui_editor(
-        state,
-        repaint,
-        EguiNiceSettings::new().with_tile("Stem Transient Clipper").with_resize_hint(hint),
-        ClipperEditor::new(params, meters, scope),
-    )
+    let size = params.editor_size.clone();
+    create_editor(&WINDOW, &size, repaint, ClipperEditor::new(params, meters, scope))
 }
 
 /// Editor state (GUI thread only).
@@ -143,9 +135,7 @@ impl NiceEguiApp for ClipperEditor {
     }
 
     fn resized(&mut self, size: baseview::WindowSize) {
-        if let Ok(mut s) = self.params.editor_size.write() {
-            *s = EditorSize { width: size.logical.width.round() as u32, height: size.logical.height.round() as u32 };
-        }
+        persist_size(&self.params.editor_size, size);
     }
 
     fn editor_closed(&mut self) {
@@ -162,7 +152,7 @@ impl NiceEguiApp for ClipperEditor {
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
         let p = self.params.clone();
-        let min = egui::vec2(EditorSize::MIN.width as f32, EditorSize::MIN.height as f32);
+        let min = WINDOW.min_size.vec2();
         ResizableWindow::new("transient-clipper").min_size(min).show(ui, |ui| {
             header(ui, &p, &setter, &self.meters);
             ui.add_space(6.0);

@@ -7,6 +7,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use editor_widgets::{DynamicsMeterBus, LatencyReport, PeakColumns, SampleRing};
+use editor_widgets::io_layouts::STEREO_OR_MONO;
 use nice_plug::prelude::*;
 use nice_plug_egui::RepaintNotifier;
 use shared_dsp::denormal::DenormalGuard;
@@ -49,10 +50,6 @@ pub struct StemTransientClipper {
     repaint: RepaintNotifier,
     /// The latency the host knows, and how to tell it about changes.
     latency: LatencyReport,
-    /// Latency of the DSP as last seen, in samples (what the editor shows).
-    dsp_latency: u32,
-    /// Sample rate of the current activation in Hz.
-    sample_rate_hz: f32,
 }
 
 impl Default for StemTransientClipper {
@@ -66,8 +63,6 @@ impl Default for StemTransientClipper {
             output_columns: PeakColumns::new(SCOPE_SAMPLES_PER_COLUMN),
             repaint: RepaintNotifier::new(),
             latency: LatencyReport::default(),
-            dsp_latency: 0,
-            sample_rate_hz: 48_000.0,
         }
     }
 }
@@ -79,36 +74,7 @@ impl Plugin for StemTransientClipper {
     const EMAIL: &'static str = "stem-suite@example.invalid";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    // Stereo first (the default), then mono. No sidechain, so nice-plug's aux-port defects do not
-    // apply. The main input stays unnamed: nice-plug 0.4.2 would give its name to the output too.
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(2),
-            main_output_channels: NonZeroU32::new(2),
-            aux_input_ports: &[],
-            aux_output_ports: &[],
-            names: PortNames {
-                layout: Some("Stereo"),
-                main_input: None,
-                main_output: Some("Output"),
-                aux_inputs: &[],
-                aux_outputs: &[],
-            },
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(1),
-            main_output_channels: NonZeroU32::new(1),
-            aux_input_ports: &[],
-            aux_output_ports: &[],
-            names: PortNames {
-                layout: Some("Mono"),
-                main_input: None,
-                main_output: Some("Output"),
-                aux_inputs: &[],
-                aux_outputs: &[],
-            },
-        },
-    ];
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = STEREO_OR_MONO;
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
@@ -134,10 +100,7 @@ impl Plugin for StemTransientClipper {
         let mut dsp = ClipperDsp::new(channels, buffer_config.sample_rate);
         dsp.set_settings_immediately(&self.params.settings());
         dsp.reset();
-        self.dsp_latency = dsp.latency_samples() as u32;
-        self.latency.activate(context, self.dsp_latency);
-        self.sample_rate_hz = buffer_config.sample_rate;
-        self.meters.set_latency(self.dsp_latency, buffer_config.sample_rate);
+        self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
         self.meters.reset_bad_samples();
         self.input_columns.reset();
         self.output_columns.reset();
@@ -169,11 +132,7 @@ impl Plugin for StemTransientClipper {
         let Some(dsp) = &mut self.dsp else { return ProcessStatus::Normal };
         dsp.set_settings(&self.params.settings());
         let latency = dsp.latency_samples() as u32;
-        self.latency.process(context, latency);
-        if latency != self.dsp_latency {
-            self.dsp_latency = latency;
-            self.meters.set_latency(latency, self.sample_rate_hz);
-        }
+        self.latency.process(context, &self.meters, latency);
         let channels = buffer.channels();
         let audio = buffer.as_slice();
         let scope = self.meters.editor_open();

@@ -4,7 +4,7 @@
 use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
-use serde::{Deserialize, Serialize};
+use editor_widgets::{EditorSize, WindowSpec};
 use shared_dsp::clip_curve::CurveShape;
 use shared_dsp::clipper::ClipperSettings;
 use shared_dsp::oversampler::{FilterPhase, Oversampling};
@@ -46,19 +46,12 @@ pub enum Filter {
     Minimum,
 }
 
-/// Editor window size in logical pixels, persisted with the plugin state.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct EditorSize {
-    pub width: u32,
-    pub height: u32,
-}
-
-impl EditorSize {
-    /// Size of a freshly opened editor.
-    pub const DEFAULT: Self = Self { width: 920, height: 560 };
-    /// Smallest size the editor can be resized to.
-    pub const MIN: Self = Self { width: 760, height: 480 };
-}
+/// The editor window: title, size when first opened, smallest size.
+pub const WINDOW: WindowSpec = WindowSpec {
+    title: "Stem Transient Clipper",
+    default_size: EditorSize { width: 920, height: 560 },
+    min_size: EditorSize { width: 760, height: 480 },
+};
 
 /// Drive range in dB.
 pub fn drive_range() -> FloatRange {
@@ -140,7 +133,7 @@ impl Default for ClipperParams {
     fn default() -> Self {
         let d = ClipperSettings::default();
         Self {
-            editor_size: Arc::new(RwLock::new(EditorSize::DEFAULT)),
+            editor_size: Arc::new(RwLock::new(WINDOW.default_size)),
             drive_db: db(FloatParam::new("Drive", d.drive_db, drive_range()), " dB"),
             ceiling_db: db(FloatParam::new("Ceiling", d.ceiling_db, ceiling_range()), " dBFS"),
             output_db: db(FloatParam::new("Output", d.output_db, output_range()), " dB"),
