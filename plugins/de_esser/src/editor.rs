@@ -98,7 +98,9 @@ impl NiceEguiApp for DeEsserEditor {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
-        let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        // NOTE: wall time since the last frame: `stable_dt` stays at egui's 1/60 s guess when the repaint
+        // comes from the audio thread, which slows the meters whenever fewer frames are drawn.
+        let dt = ui.input(|i| i.unstable_dt).clamp(0.0, 0.25);
         self.update_meters(dt);
         let Some(gui) = self.gui.clone() else { return };
         let setter = gui.param_setter();
