@@ -48,86 +48,77 @@ fn every_bundle_loads_and_lists_plugins() {
     }
 }
 
-#[test]
-fn bus_compressor_is_bundled_with_its_documented_identity() {
-    let bundle = bus_compressor_bundle();
-    let d = bundle
-        .descriptors()
+/// Every plugin's documented identity: CLAP id, name, bundle file name, and features it must
+/// declare. All share the vendor [`VENDOR`].
+const IDENTITIES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        BUS_COMPRESSOR_ID,
+        "Stem Bus Compressor",
+        "Stem Bus Compressor.clap",
+        &[],
+    ),
+    (
+        DE_ESSER_ID,
+        "Stem De-Esser",
+        "Stem De-Esser.clap",
+        &["audio-effect", "de-esser", "stereo", "mono"],
+    ),
+    (
+        TRANSIENT_CLIPPER_ID,
+        "Stem Transient Clipper",
+        "Stem Transient Clipper.clap",
+        &[
+            "audio-effect",
+            "stereo",
+            "mono",
+            "distortion",
+            "limiter",
+            "transient-shaper",
+            "mastering",
+        ],
+    ),
+];
+
+/// The vendor every plugin of the suite declares.
+const VENDOR: &str = "Stem Suite";
+
+/// Asserts the plugin `id` is bundled with its row of [`IDENTITIES`].
+fn assert_documented_identity(id: &str) {
+    let &(_, name, file, features) = IDENTITIES
         .iter()
-        .find(|d| d.id == BUS_COMPRESSOR_ID)
-        .unwrap();
-    assert_eq!(d.name, "Stem Bus Compressor");
-    assert_eq!(d.vendor, "Stem Suite");
+        .find(|row| row.0 == id)
+        .unwrap_or_else(|| panic!("{id} has no documented identity"));
+    let bundle = bundle_offering(id);
+    let d = bundle.descriptors().iter().find(|d| d.id == id).unwrap();
+    assert_eq!(d.name, name);
+    assert_eq!(d.vendor, VENDOR);
+    for feature in features {
+        assert!(
+            d.features.iter().any(|f| f == feature),
+            "feature {feature:?} missing from {:?}",
+            d.features
+        );
+    }
     assert!(
-        bundle
-            .path()
-            .file_name()
-            .is_some_and(|n| n == "Stem Bus Compressor.clap"),
+        bundle.path().file_name().is_some_and(|n| n == file),
         "bundle file is {}",
         bundle.path().display()
     );
+}
+
+#[test]
+fn bus_compressor_is_bundled_with_its_documented_identity() {
+    assert_documented_identity(BUS_COMPRESSOR_ID);
 }
 
 #[test]
 fn de_esser_is_bundled_with_its_documented_identity() {
-    let bundle = de_esser_bundle();
-    let d = bundle
-        .descriptors()
-        .iter()
-        .find(|d| d.id == DE_ESSER_ID)
-        .unwrap();
-    assert_eq!(d.name, "Stem De-Esser");
-    assert_eq!(d.vendor, "Stem Suite");
-    for feature in ["audio-effect", "de-esser", "stereo", "mono"] {
-        assert!(
-            d.features.iter().any(|f| f == feature),
-            "feature {feature:?} missing from {:?}",
-            d.features
-        );
-    }
-    assert!(
-        bundle
-            .path()
-            .file_name()
-            .is_some_and(|n| n == "Stem De-Esser.clap"),
-        "bundle file is {}",
-        bundle.path().display()
-    );
+    assert_documented_identity(DE_ESSER_ID);
 }
 
 #[test]
 fn transient_clipper_is_bundled_with_its_documented_identity() {
-    let bundle = clipper_bundle();
-    let d = bundle
-        .descriptors()
-        .iter()
-        .find(|d| d.id == TRANSIENT_CLIPPER_ID)
-        .unwrap();
-    assert_eq!(d.name, "Stem Transient Clipper");
-    assert_eq!(d.vendor, "Stem Suite");
-    for feature in [
-        "audio-effect",
-        "stereo",
-        "mono",
-        "distortion",
-        "limiter",
-        "transient-shaper",
-        "mastering",
-    ] {
-        assert!(
-            d.features.iter().any(|f| f == feature),
-            "feature {feature:?} missing from {:?}",
-            d.features
-        );
-    }
-    assert!(
-        bundle
-            .path()
-            .file_name()
-            .is_some_and(|n| n == "Stem Transient Clipper.clap"),
-        "bundle file is {}",
-        bundle.path().display()
-    );
+    assert_documented_identity(TRANSIENT_CLIPPER_ID);
 }
 
 #[test]
@@ -146,7 +137,7 @@ fn every_bundle_offers_a_different_plugin() {
         ids.len(),
         "duplicate plugin ids across bundles: {ids:?}"
     );
-    for id in [BUS_COMPRESSOR_ID, DE_ESSER_ID, TRANSIENT_CLIPPER_ID] {
+    for id in IDENTITIES.iter().map(|row| row.0) {
         assert!(
             ids.iter().any(|i| i == id),
             "{id} is not bundled; found {ids:?}"

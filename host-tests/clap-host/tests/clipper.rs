@@ -11,9 +11,10 @@ mod common;
 use clap_host::clap_sys::audio_buffer::clap_audio_buffer;
 use clap_host::clap_sys::events::{clap_event_header, clap_input_events, clap_output_events};
 use clap_host::clap_sys::process::{clap_process, CLAP_PROCESS_ERROR};
-use clap_host::{
-    blocks, parse_display_number, ParamChange, ParamInfo, PluginInstance, PortInput, Rng,
-};
+use clap_host::{blocks, parse_display_number, ParamChange, ParamInfo, PluginInstance, Rng};
+use common::main_port::*;
+use common::params::*;
+use common::state_checks::*;
 use common::*;
 
 /// Sample rate of most tests, Hz.
@@ -27,52 +28,13 @@ const FILTERS: [&str; 2] = ["Linear Phase", "Minimum Phase"];
 
 /// A clipper with `numbers` (display units) and `texts` set, activated at `sr` Hz for blocks up to
 /// `max_block` samples.
-fn clipper_with(
-    numbers: &[(&str, f64)],
-    texts: &[(&str, &str)],
-    sr: f64,
-    max_block: u32,
-) -> PluginInstance {
-    let mut plugin = clipper();
-    set_params(&mut plugin, numbers, texts);
-    plugin
-        .activate(sr, max_block)
-        .unwrap_or_else(|e| panic!("activate at {sr} Hz: {e}"));
-    plugin
-}
-
-/// Renders `input` through the main port (the clipper has no other input).
-fn process(plugin: &mut PluginInstance, input: &[Vec<f32>], parts: &[usize]) -> Vec<Vec<f32>> {
-    process_with(plugin, input, parts, &[])
-}
-
-fn process_with(
-    plugin: &mut PluginInstance,
-    input: &[Vec<f32>],
-    parts: &[usize],
-    changes: &[ParamChange],
-) -> Vec<Vec<f32>> {
-    plugin
-        .render_with(PortInput::Audio(input), PortInput::Silent, parts, changes)
-        .unwrap_or_else(|e| panic!("render: {e}"))
+fn clipper_with(numbers: Numbers, texts: Texts, sr: f64, max_block: u32) -> PluginInstance {
+    activated_with(clipper, numbers, texts, sr, max_block)
 }
 
 /// `testdata/stems-a/drums.wav`: 3 s of the test song's drum stem, 48 kHz stereo.
 fn drums() -> Vec<Vec<f32>> {
-    let (d, sr) = stems_a("drums");
-    assert_eq!(sr, SR, "drums.wav sample rate");
-    assert_eq!(d.len(), 2, "drums.wav should be stereo");
-    assert!(
-        d[0].len() >= 140_000,
-        "drums.wav is only {} frames",
-        d[0].len()
-    );
-    d
-}
-
-/// The first `len` frames of `signal`.
-fn head(signal: &[Vec<f32>], len: usize) -> Vec<Vec<f32>> {
-    signal.iter().map(|c| c[..len].to_vec()).collect()
+    stereo_stem("drums", SR, 140_000)
 }
 
 /// Frames `range` of every channel.
@@ -200,87 +162,13 @@ fn residual_db(a: &[Vec<f32>], b: &[Vec<f32>], range: std::ops::Range<usize>) ->
 
 #[test]
 fn ports_are_stereo_main_in_and_out_named_output_without_aux() {
-    let plugin = clipper();
-    let ports = plugin.audio_ports().unwrap();
-    println!("clipper ports: {ports:#?}");
-    assert_eq!(
-        ports.inputs.len(),
-        1,
-        "expected only the main input (no sidechain), got {ports:?}"
-    );
-    assert_eq!(ports.outputs.len(), 1, "expected one output, got {ports:?}");
-    assert!(ports.aux_inputs().is_empty(), "aux inputs {ports:?}");
-    let (main_in, out) = (&ports.inputs[0], &ports.outputs[0]);
-    assert!(
-        main_in.is_main(),
-        "input 0 is not flagged main: {main_in:?}"
-    );
-    assert!(out.is_main(), "output 0 is not flagged main: {out:?}");
-    assert_eq!(
-        (main_in.channel_count, out.channel_count),
-        (2, 2),
-        "{ports:?}"
-    );
-    assert_eq!(
-        out.name, "Output",
-        "main output name (nice-plug defect 3 names it \"Input\")"
-    );
-    assert!(!main_in.name.is_empty(), "unnamed main input {main_in:?}");
-    for port in [main_in, out] {
-        assert_eq!(port.port_type.as_deref(), Some("stereo"), "{port:?}");
-    }
+    assert_main_only_stereo_ports(&clipper());
 }
 
 #[test]
 fn mono_layout_is_offered_and_processes_like_either_channel_of_dual_mono_stereo() {
     let mut plugin = clipper();
-    assert!(
-        plugin.has_audio_ports_config(),
-        "no clap.audio-ports-config: hosts cannot pick the mono layout"
-    );
-    let configs = plugin.audio_ports_configs().unwrap();
-    println!("audio-ports-config: {configs:#?}");
-    assert_eq!(
-        configs.len(),
-        2,
-        "expected exactly the stereo and mono layouts: {configs:#?}"
-    );
-    for (c, channels, kind) in [(&configs[0], 2, "stereo"), (&configs[1], 1, "mono")] {
-        assert_eq!(
-            (c.input_port_count, c.output_port_count),
-            (1, 1),
-            "no aux ports expected: {c:?}"
-        );
-        assert_eq!(c.main_input_channels, Some(channels), "{c:?}");
-        assert_eq!(c.main_output_channels, Some(channels), "{c:?}");
-        assert_eq!(c.main_input_port_type.as_deref(), Some(kind), "{c:?}");
-        assert_eq!(c.main_output_port_type.as_deref(), Some(kind), "{c:?}");
-    }
-    assert_eq!(configs[0].name, "Stereo", "the default (first) layout");
-    assert_eq!(configs[1].name, "Mono");
-
-    plugin.select_audio_ports_config(configs[1].id).unwrap();
-    let ports = plugin.audio_ports().unwrap();
-    assert_eq!(
-        (ports.inputs.len(), ports.outputs.len()),
-        (1, 1),
-        "mono layout ports {ports:?}"
-    );
-    assert!(ports.aux_inputs().is_empty(), "{ports:?}");
-    assert_eq!(
-        (
-            ports.inputs[0].channel_count,
-            ports.outputs[0].channel_count
-        ),
-        (1, 1),
-        "{ports:?}"
-    );
-    assert_eq!(ports.outputs[0].name, "Output", "{ports:?}");
-    assert_eq!(
-        ports.outputs[0].port_type.as_deref(),
-        Some("mono"),
-        "{ports:?}"
-    );
+    let configs = select_the_mono_layout(&mut plugin);
 
     // Driven into the ceiling with Transient Only half on: one channel through the mono layout must
     // equal either channel of a stereo instance fed that channel twice (the mask reads the louder
@@ -290,24 +178,9 @@ fn mono_layout_is_offered_and_processes_like_either_channel_of_dual_mono_stereo(
     let len = 48_000;
     let left = vec![drums()[0][..len].to_vec()];
     let parts = blocks::random(len, 1, 1024, 17);
-    plugin.activate(SR, 1024).unwrap();
-    let latency = plugin.latency().unwrap() as usize;
-    let mono = process(&mut plugin, &left, &parts);
-    assert_eq!(
-        mono.len(),
-        1,
-        "mono layout rendered {} channels",
-        mono.len()
-    );
-    assert!(first_non_finite(&mono).is_none());
     let mut stereo = clipper_with(&settings, &[], SR, 1024);
-    assert_eq!(
-        stereo.latency().unwrap() as usize,
-        latency,
-        "latency differs between layouts"
-    );
-    let out = process(&mut stereo, &[left[0].clone(), left[0].clone()], &parts);
-    let diff = max_abs_diff(&mono, &out[..1]).max(max_abs_diff(&mono, &out[1..]));
+    let (mono, latency, diff) =
+        mono_vs_dual_mono(&mut plugin, &mut stereo, &left, &parts, SR, 1024);
     let effect = max_abs_diff(&mono, &delayed(&left, latency, gain(12.0) as f32));
     println!("mono vs dual-mono stereo: max diff {diff:e}; mono output vs driven delayed input: {effect:.4}");
     assert!(
@@ -319,17 +192,7 @@ fn mono_layout_is_offered_and_processes_like_either_channel_of_dual_mono_stereo(
         "mono output differs from the dual-mono stereo output by {diff:e}"
     );
 
-    plugin.deactivate();
-    plugin.select_audio_ports_config(configs[0].id).unwrap();
-    let ports = plugin.audio_ports().unwrap();
-    assert_eq!(
-        (
-            ports.inputs[0].channel_count,
-            ports.outputs[0].channel_count
-        ),
-        (2, 2),
-        "{ports:?}"
-    );
+    back_to_the_stereo_layout(&mut plugin, &configs);
 }
 
 // ------------------------------------------------------------------------------- parameters
@@ -366,21 +229,6 @@ fn clap_param_id(id: &str) -> u32 {
     id.bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
         & !(1 << 31)
-}
-
-fn info(plugin: &PluginInstance, name: &str) -> ParamInfo {
-    plugin.param_info(name).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Half a unit in the last displayed digit, plus a hair.
-fn display_tolerance(text: &str) -> f64 {
-    let decimals = text.find('.').map_or(0, |dot| {
-        text[dot + 1..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .count()
-    });
-    0.5 * 10f64.powi(-(decimals as i32)) + 1e-9
 }
 
 #[test]
@@ -442,36 +290,23 @@ fn exactly_the_documented_parameters_exist_with_stable_ids_at_their_defaults() {
 #[test]
 fn continuous_parameters_span_the_documented_ranges_and_units() {
     let plugin = clipper();
-    let mut problems = Vec::new();
-    for &(name, _, min, max, default, unit) in FLOATS {
-        let p = info(&plugin, name);
-        if p.is_stepped() {
-            problems.push(format!("{name} should be continuous: {p:?}"));
-        }
-        for (what, clap_value, want) in [
-            ("min", p.min, min),
-            ("max", p.max, max),
-            ("default", p.default, default),
-        ] {
-            let text = plugin.value_to_text(p.id, clap_value).unwrap();
-            let shown = parse_display_number(&text).unwrap_or(f64::NAN);
-            println!("{name} {what}: {text:?}");
-            if (shown - want).abs() > display_tolerance(&text) {
-                problems.push(format!(
-                    "{name} {what}: displays {text:?}, expected {want} {unit}"
-                ));
-            }
+    let floats: Vec<Float> = FLOATS
+        .iter()
+        .map(|&(name, _, min, max, default, unit)| (name, min, max, default, unit))
+        .collect();
+    let problems = float_range_problems(
+        &plugin,
+        &floats,
+        |text, _| parse_display_number(text).unwrap_or(f64::NAN),
+        |text, unit| {
             // The unit exactly once, at the end ("dB" must not be "dBFS" and vice versa, no "%%").
             let suffix = text
                 .trim_start_matches(|c: char| c.is_ascii_digit() || "+-.".contains(c))
                 .trim();
-            if suffix != unit {
-                problems.push(format!(
-                    "{name} {what}: {text:?} shows the unit {suffix:?}, expected {unit:?}"
-                ));
-            }
-        }
-    }
+            (suffix != unit)
+                .then(|| format!("{text:?} shows the unit {suffix:?}, expected {unit:?}"))
+        },
+    );
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -528,12 +363,7 @@ fn enums_and_toggles_have_the_documented_values() {
             problems.push(format!("{name}: bypass flag is {}: {p:?}", p.is_bypass()));
         }
     }
-    let flagged = plugin
-        .params()
-        .unwrap()
-        .iter()
-        .filter(|p| p.is_bypass())
-        .count();
+    let flagged = bypass_flag_count(&plugin);
     if flagged != 1 {
         problems.push(format!(
             "{flagged} parameters carry the bypass flag, expected exactly 1"
@@ -1506,81 +1336,29 @@ const STATE_TEXTS: &[(&str, &str)] = &[
 ];
 
 fn configured() -> PluginInstance {
-    let mut plugin = clipper();
-    set_params(&mut plugin, STATE_NUMBERS, STATE_TEXTS);
-    plugin
-}
-
-fn values(plugin: &PluginInstance) -> Vec<(String, f64)> {
-    plugin
-        .params()
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.name.clone(), plugin.param_value(p.id).unwrap()))
-        .collect()
-}
-
-fn assert_same_values(a: &[(String, f64)], b: &[(String, f64)], context: &str) {
-    assert_eq!(a.len(), b.len(), "{context}: parameter count");
-    let diffs: Vec<_> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.0 != y.0 || (x.1 - y.1).abs() > 1e-9)
-        .collect();
-    assert!(diffs.is_empty(), "{context}: values differ: {diffs:?}");
+    with_settings(clipper, STATE_NUMBERS, STATE_TEXTS)
 }
 
 #[test]
 fn state_round_trips_every_parameter() {
-    let mut a = configured();
-    for p in a.params().unwrap() {
-        if p.name != "Bypass" {
-            assert_ne!(
-                a.param_value(p.id).unwrap(),
-                p.default,
-                "{} is still at its default",
-                p.name
-            );
-        }
-    }
-    let saved = a.save_state().unwrap();
-    assert!(!saved.is_empty());
-    let mut b = clipper();
-    b.load_state(&saved).unwrap();
-    assert_same_values(&values(&a), &values(&b), "fresh instance after load");
-    let mut c = clipper();
-    c.load_state_chunked(&b.save_state_chunked(1).unwrap(), 1)
-        .unwrap();
-    assert_same_values(&values(&a), &values(&c), "second generation, 1-byte chunks");
-    println!("state: {} bytes", saved.len());
+    assert_state_round_trips_every_parameter(configured, clipper);
 }
+
+/// Broken states that must be rejected outright (the others may be accepted if harmless).
+const MUST_REJECT: [&str; 6] = [
+    "empty",
+    "three bytes",
+    "random bytes",
+    "truncated to half",
+    "truncated by one byte",
+    "length prefix u64::MAX",
+];
 
 #[test]
 fn broken_states_are_rejected_and_the_settings_kept() {
     isolated("broken_states_are_rejected_and_the_settings_kept", || {
-        let valid = configured().save_state().unwrap();
-        let mut rng = Rng::new(77);
-        let random: Vec<u8> = (0..1000).map(|_| rng.next_u64() as u8).collect();
-        let mut flipped = valid.clone();
-        let mid = flipped.len() / 2;
-        flipped[mid] ^= 0x5a;
-        let mut huge_length = u64::MAX.to_le_bytes().to_vec();
-        huge_length.extend_from_slice(b"{}");
-        let cases: Vec<(&str, Vec<u8>, bool)> = vec![
-            ("empty", Vec::new(), true),
-            ("three bytes", vec![1, 2, 3], true),
-            ("random bytes", random, true),
-            ("truncated to half", valid[..valid.len() / 2].to_vec(), true),
-            (
-                "truncated by one byte",
-                valid[..valid.len() - 1].to_vec(),
-                true,
-            ),
-            ("length prefix u64::MAX", huge_length, true),
-            ("one byte flipped", flipped, false),
-        ];
         let input = head(&drums(), 12_000);
-        for (label, bytes, must_reject) in &cases {
+        for (label, bytes) in broken_states(&configured().save_state().unwrap()) {
             // Start from defaults other than these settings, so a partial load would show.
             let mut plugin = clipper();
             set_params(
@@ -1588,44 +1366,16 @@ fn broken_states_are_rejected_and_the_settings_kept() {
                 &[("Drive", 3.0), ("Ceiling", -3.0)],
                 &[("Curve", "Sine"), ("Oversampling", "8x")],
             );
-            let before = values(&plugin);
-            let result = plugin.load_state(bytes);
-            println!(
-                "{label} ({} bytes): {}",
-                bytes.len(),
-                if result.is_ok() {
-                    "accepted"
-                } else {
-                    "rejected"
-                }
-            );
-            match &result {
-                Err(_) => assert_same_values(
-                    &before,
-                    &values(&plugin),
-                    &format!("{label}: rejected load changed parameters"),
-                ),
-                Ok(()) => assert!(!must_reject, "{label}: load_state accepted it"),
-            }
-            for p in plugin.params().unwrap() {
-                let v = plugin.param_value(p.id).unwrap();
-                assert!(
-                    v.is_finite() && v >= p.min && v <= p.max,
-                    "{label}: {} = {v} outside {}..={}",
-                    p.name,
-                    p.min,
-                    p.max
-                );
-            }
-            plugin.activate(SR, 512).unwrap();
-            let out = process(&mut plugin, &input, &blocks::fixed(12_000, 512));
-            assert!(
-                first_non_finite(&out).is_none(),
-                "{label}: non-finite output after the load"
-            );
-            assert!(
-                rms(&out, 0..12_000) > 1e-4,
-                "{label}: silent output after the load"
+            check_broken_state(
+                label,
+                &bytes,
+                plugin,
+                MUST_REJECT.contains(&label),
+                clipper,
+                |plugin| {
+                    plugin.activate(SR, 512).unwrap();
+                    process(plugin, &input, &blocks::fixed(12_000, 512))
+                },
             );
         }
     });
@@ -1676,39 +1426,9 @@ fn loaded_state_drives_the_dsp_like_the_original() {
     );
 }
 
-/// Splits nice-plug's CLAP state (an 8-byte little-endian length, then JSON) into its JSON text.
-fn state_json(bytes: &[u8]) -> String {
-    assert!(bytes.len() >= 8, "state shorter than its length prefix");
-    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    assert_eq!(
-        len,
-        bytes.len() - 8,
-        "length prefix does not match the state"
-    );
-    String::from_utf8(bytes[8..].to_vec()).expect("nice-plug state is JSON text")
-}
-
 #[test]
 fn editor_size_persists_in_the_state() {
-    let mut plugin = clipper();
-    let text = state_json(&plugin.save_state().unwrap());
-    let default_size = r#"{\"width\":920,\"height\":560}"#;
-    assert!(
-        text.contains("editor-size") && text.contains(default_size),
-        "no default editor size in the state: {text}"
-    );
-    let resized = text.replace(default_size, r#"{\"width\":1111,\"height\":666}"#);
-    let mut bytes = (resized.len() as u64).to_le_bytes().to_vec();
-    bytes.extend_from_slice(resized.as_bytes());
-    let mut fresh = clipper();
-    fresh
-        .load_state(&bytes)
-        .expect("state with a new editor size rejected");
-    let again = state_json(&fresh.save_state().unwrap());
-    assert!(
-        again.contains(r#"{\"width\":1111,\"height\":666}"#),
-        "editor size did not survive a load/save: {again}"
-    );
+    assert_editor_size_persists(clipper, (920, 560), (1111, 666));
 }
 
 // -------------------------------------------------------------------------- Delta, Bypass

@@ -2,11 +2,12 @@
 
 mod common;
 
-use clap_host::{parse_display_number, ParamInfo, PluginInstance};
+use clap_host::parse_display_number;
+use common::params::*;
 use common::*;
 
 /// A continuous parameter: display name, display min, max, default, display unit.
-const FLOATS: &[(&str, f64, f64, f64, &str)] = &[
+const FLOATS: &[Float] = &[
     ("Threshold", -60.0, 0.0, -18.0, "dB"),
     ("Ratio", 1.0, 20.0, 2.0, ""),
     ("Attack", 0.1, 100.0, 10.0, "ms"),
@@ -42,21 +43,6 @@ fn display_in(text: &str, unit: &str) -> f64 {
     } else {
         v
     }
-}
-
-/// Half a unit in the last displayed digit, plus a hair.
-fn display_tolerance(text: &str) -> f64 {
-    let decimals = text.find('.').map_or(0, |dot| {
-        text[dot + 1..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .count()
-    });
-    0.5 * 10f64.powi(-(decimals as i32)) + 1e-9
-}
-
-fn info(plugin: &PluginInstance, name: &str) -> ParamInfo {
-    plugin.param_info(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -102,72 +88,23 @@ fn ports_are_stereo_main_plus_stereo_sidechain() {
 #[test]
 fn every_documented_parameter_exists_once() {
     let plugin = bus_compressor();
-    let params = plugin.params().unwrap();
     let expected: Vec<&str> = FLOATS
         .iter()
         .map(|f| f.0)
         .chain(BOOLS.iter().map(|b| b.0))
         .chain(ENUMS.iter().map(|e| e.0))
         .collect();
-    for name in &expected {
-        let n = params.iter().filter(|p| p.name == *name).count();
-        assert_eq!(
-            n,
-            1,
-            "parameter {name:?} appears {n} times; the plugin has {:?}",
-            params.iter().map(|p| &p.name).collect::<Vec<_>>()
-        );
-    }
-    let mut ids: Vec<u32> = params.iter().map(|p| p.id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), params.len(), "duplicate CLAP parameter ids");
-    for p in &params {
-        assert!(
-            p.min.is_finite() && p.max.is_finite() && p.default.is_finite(),
-            "{p:?}"
-        );
-        assert!(p.min < p.max, "empty range {p:?}");
-        assert!(
-            p.min <= p.default && p.default <= p.max,
-            "default outside range {p:?}"
-        );
-        let v = plugin.param_value(p.id).unwrap();
-        assert_eq!(
-            v, p.default,
-            "fresh instance: {} is {v}, its default is {}",
-            p.name, p.default
-        );
-    }
+    assert_documented_parameters_at_defaults(&plugin, &expected, false, false);
 }
 
 #[test]
 fn continuous_parameters_span_the_documented_ranges() {
     let plugin = bus_compressor();
-    let mut problems = Vec::new();
-    for &(name, min, max, default, unit) in FLOATS {
-        let p = info(&plugin, name);
-        assert!(!p.is_stepped(), "{name} should be continuous: {p:?}");
-        assert!(p.is_automatable(), "{name} should be automatable: {p:?}");
-        for (what, clap_value, want) in [
-            ("min", p.min, min),
-            ("max", p.max, max),
-            ("default", p.default, default),
-        ] {
-            let text = plugin.value_to_text(p.id, clap_value).unwrap();
-            let shown = display_in(&text, unit);
-            if (shown - want).abs() > display_tolerance(&text) {
-                problems.push(format!(
-                    "{name} {what}: displays {text:?}, expected {want} {unit}"
-                ));
-            }
-            let unit_shown =
-                unit.is_empty() || text.contains(unit) || (unit == "ms" && text.ends_with(" s"));
-            if !unit_shown {
-                problems.push(format!("{name} {what}: {text:?} lacks the unit {unit:?}"));
-            }
-        }
-    }
+    let problems = float_range_problems(&plugin, FLOATS, display_in, |text, unit| {
+        let unit_shown =
+            unit.is_empty() || text.contains(unit) || (unit == "ms" && text.ends_with(" s"));
+        (!unit_shown).then(|| format!("{text:?} lacks the unit {unit:?}"))
+    });
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -175,52 +112,11 @@ fn continuous_parameters_span_the_documented_ranges() {
 fn stepped_parameters_have_the_documented_values() {
     let plugin = bus_compressor();
     for &(name, default_on) in BOOLS {
-        let p = info(&plugin, name);
-        assert!(p.is_stepped(), "{name}: {p:?}");
-        assert_eq!((p.min, p.max), (0.0, 1.0), "{name}: CLAP range");
-        assert_eq!(
-            p.default,
-            if default_on { 1.0 } else { 0.0 },
-            "{name}: default"
-        );
+        assert_toggle(&plugin, name, default_on);
     }
-    let bypass = info(&plugin, "Bypass");
-    assert!(
-        bypass.is_bypass(),
-        "Bypass lacks CLAP_PARAM_IS_BYPASS: {bypass:?}"
-    );
-    let bypass_flags = plugin
-        .params()
-        .unwrap()
-        .iter()
-        .filter(|p| p.is_bypass())
-        .count();
-    assert_eq!(
-        bypass_flags, 1,
-        "exactly one parameter must carry the bypass flag"
-    );
-
+    assert_only_bypass_is_flagged(&plugin);
     for &(name, variants, default) in ENUMS {
-        let p = info(&plugin, name);
-        assert!(p.is_stepped(), "{name}: {p:?}");
-        assert_eq!(
-            (p.min, p.max),
-            (0.0, (variants.len() - 1) as f64),
-            "{name}: CLAP range"
-        );
-        assert_eq!(p.default, default as f64, "{name}: default");
-        for (i, v) in variants.iter().enumerate() {
-            assert_eq!(
-                plugin.value_to_text(p.id, i as f64).unwrap(),
-                *v,
-                "{name} value {i}"
-            );
-            assert_eq!(
-                plugin.text_to_value(p.id, v).unwrap(),
-                i as f64,
-                "{name} text {v:?}"
-            );
-        }
+        assert_enum(&plugin, name, variants, default);
     }
 }
 

@@ -23,24 +23,6 @@ fn noise(seed: u64, amp: f32) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// `signal` delayed by `latency` samples and scaled by `gain`.
-fn delayed(signal: &[Vec<f32>], latency: usize, gain: f32) -> Vec<Vec<f32>> {
-    signal
-        .iter()
-        .map(|ch| {
-            (0..ch.len())
-                .map(|i| {
-                    if i < latency {
-                        0.0
-                    } else {
-                        gain * ch[i - latency]
-                    }
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Loud noise that the settings below compress by many dB.
 const SQUASH: &[(&str, f64)] = &[
     ("Threshold", -40.0),

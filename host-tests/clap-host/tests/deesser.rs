@@ -9,62 +9,25 @@
 
 mod common;
 
-use clap_host::{
-    blocks, parse_display_number, ParamChange, ParamInfo, PluginInstance, PortInput, Rng,
-};
+use clap_host::{blocks, parse_display_number, ParamChange, PluginInstance, Rng};
+use common::latency_checks::*;
+use common::main_port::*;
+use common::params::*;
+use common::state_checks::*;
 use common::*;
 use realfft::RealFftPlanner;
 
 const SR: f64 = 48_000.0;
 
-/// A de-esser with `numbers` (display units) and `texts` set, activated at `sr` for blocks up to
-/// `max_block`.
-fn de_esser_with(
-    numbers: &[(&str, f64)],
-    texts: &[(&str, &str)],
-    sr: f64,
-    max_block: u32,
-) -> PluginInstance {
-    let mut plugin = de_esser();
-    set_params(&mut plugin, numbers, texts);
-    plugin
-        .activate(sr, max_block)
-        .unwrap_or_else(|e| panic!("activate at {sr} Hz: {e}"));
-    plugin
-}
-
-/// Renders `input` through the main port (the de-esser has no other input).
-fn process(plugin: &mut PluginInstance, input: &[Vec<f32>], parts: &[usize]) -> Vec<Vec<f32>> {
-    process_with(plugin, input, parts, &[])
-}
-
-fn process_with(
-    plugin: &mut PluginInstance,
-    input: &[Vec<f32>],
-    parts: &[usize],
-    changes: &[ParamChange],
-) -> Vec<Vec<f32>> {
-    plugin
-        .render_with(PortInput::Audio(input), PortInput::Silent, parts, changes)
-        .unwrap_or_else(|e| panic!("render: {e}"))
+/// A de-esser with `numbers` (display units) and `texts` set, activated at `sr` Hz for blocks up to
+/// `max_block` samples.
+fn de_esser_with(numbers: Numbers, texts: Texts, sr: f64, max_block: u32) -> PluginInstance {
+    activated_with(de_esser, numbers, texts, sr, max_block)
 }
 
 /// `testdata/stems-a/vocals_long.wav`: 12 s of the test song's lead vocal, 48 kHz stereo.
 fn vocal() -> Vec<Vec<f32>> {
-    let (v, sr) = stems_a("vocals_long");
-    assert_eq!(sr, SR, "vocals_long.wav sample rate");
-    assert_eq!(v.len(), 2, "vocals_long.wav should be stereo");
-    assert!(
-        v[0].len() >= 10 * 48_000,
-        "vocals_long.wav is only {} frames",
-        v[0].len()
-    );
-    v
-}
-
-/// The first `len` frames of `signal`.
-fn head(signal: &[Vec<f32>], len: usize) -> Vec<Vec<f32>> {
-    signal.iter().map(|c| c[..len].to_vec()).collect()
+    stereo_stem("vocals_long", SR, 10 * 48_000)
 }
 
 fn noise(len: usize, amp: f32, seed: u64) -> Vec<Vec<f32>> {
@@ -78,32 +41,9 @@ fn noise(len: usize, amp: f32, seed: u64) -> Vec<Vec<f32>> {
 
 #[test]
 fn ports_are_stereo_main_in_and_out_named_output_without_aux() {
-    let plugin = de_esser();
-    let ports = plugin.audio_ports().unwrap();
-    assert_eq!(
-        ports.inputs.len(),
-        1,
-        "expected only the main input (no sidechain), got {ports:?}"
-    );
-    assert_eq!(ports.outputs.len(), 1, "expected one output, got {ports:?}");
-    assert!(ports.aux_inputs().is_empty(), "aux inputs {ports:?}");
-    let main_in = &ports.inputs[0];
-    let out = &ports.outputs[0];
-    assert!(
-        main_in.is_main(),
-        "input 0 is not flagged main: {main_in:?}"
-    );
-    assert!(out.is_main(), "output 0 is not flagged main: {out:?}");
-    assert_eq!(main_in.channel_count, 2, "{main_in:?}");
-    assert_eq!(out.channel_count, 2, "{out:?}");
-    assert_eq!(
-        out.name, "Output",
-        "main output name (nice-plug defect 3 names it \"Input\")"
-    );
+    let ports = assert_main_only_stereo_ports(&de_esser());
+    let (main_in, out) = (&ports.inputs[0], &ports.outputs[0]);
     assert_eq!(main_in.name, "Input", "main input name");
-    for port in [main_in, out] {
-        assert_eq!(port.port_type.as_deref(), Some("stereo"), "{port:?}");
-    }
     assert_eq!(
         main_in.in_place_pair,
         Some(out.id),
@@ -114,47 +54,7 @@ fn ports_are_stereo_main_in_and_out_named_output_without_aux() {
 #[test]
 fn mono_layout_is_offered_and_processes_like_a_linked_stereo_pair() {
     let mut plugin = de_esser();
-    assert!(
-        plugin.has_audio_ports_config(),
-        "no clap.audio-ports-config: hosts cannot pick the mono layout"
-    );
-    let configs = plugin.audio_ports_configs().unwrap();
-    println!("audio-ports-config: {configs:#?}");
-    assert_eq!(
-        configs.len(),
-        2,
-        "expected exactly the stereo and mono layouts: {configs:#?}"
-    );
-    for (c, channels, kind) in [(&configs[0], 2, "stereo"), (&configs[1], 1, "mono")] {
-        assert_eq!(
-            (c.input_port_count, c.output_port_count),
-            (1, 1),
-            "no aux ports expected: {c:?}"
-        );
-        assert_eq!(c.main_input_channels, Some(channels), "{c:?}");
-        assert_eq!(c.main_output_channels, Some(channels), "{c:?}");
-        assert_eq!(c.main_input_port_type.as_deref(), Some(kind), "{c:?}");
-        assert_eq!(c.main_output_port_type.as_deref(), Some(kind), "{c:?}");
-    }
-    assert_eq!(configs[0].name, "Stereo", "the default (first) layout");
-    assert_eq!(configs[1].name, "Mono");
-
-    let mono_id = configs[1].id;
-    plugin.select_audio_ports_config(mono_id).unwrap();
-    let ports = plugin.audio_ports().unwrap();
-    assert_eq!(
-        (ports.inputs.len(), ports.outputs.len()),
-        (1, 1),
-        "mono layout ports {ports:?}"
-    );
-    assert_eq!(ports.inputs[0].channel_count, 1, "{ports:?}");
-    assert_eq!(ports.outputs[0].channel_count, 1, "{ports:?}");
-    assert_eq!(ports.outputs[0].name, "Output", "{ports:?}");
-    assert_eq!(
-        ports.outputs[0].port_type.as_deref(),
-        Some("mono"),
-        "{ports:?}"
-    );
+    let configs = select_the_mono_layout(&mut plugin);
 
     // The mono instance on one channel must equal a stereo instance fed that channel twice: with
     // Stereo Link at 100 % and identical channels, both detectors read the same level.
@@ -162,26 +62,8 @@ fn mono_layout_is_offered_and_processes_like_a_linked_stereo_pair() {
     let len = 4 * 48_000;
     let left = vec![v[0][..len].to_vec()];
     let parts = blocks::fixed(len, 512);
-    plugin.activate(SR, 512).unwrap();
-    let latency = plugin.latency().unwrap() as usize;
-    let mono = process(&mut plugin, &left, &parts);
-    assert_eq!(
-        mono.len(),
-        1,
-        "mono layout rendered {} channels",
-        mono.len()
-    );
-    assert!(first_non_finite(&mono).is_none());
-
     let mut stereo = de_esser_with(&[], &[], SR, 512);
-    assert_eq!(
-        stereo.latency().unwrap() as usize,
-        latency,
-        "latency differs between layouts"
-    );
-    let dual = vec![left[0].clone(), left[0].clone()];
-    let out = process(&mut stereo, &dual, &parts);
-    let diff = max_abs_diff(&mono, &out[..1]).max(max_abs_diff(&mono, &out[1..]));
+    let (mono, latency, diff) = mono_vs_dual_mono(&mut plugin, &mut stereo, &left, &parts, SR, 512);
     let effect = max_abs_diff(&mono, &delayed(&left, latency, 1.0));
     println!(
         "mono vs dual-mono stereo: max diff {diff:e}; mono output vs delayed input: {effect:.4}"
@@ -196,23 +78,13 @@ fn mono_layout_is_offered_and_processes_like_a_linked_stereo_pair() {
     );
 
     // And back to stereo.
-    plugin.deactivate();
-    plugin.select_audio_ports_config(configs[0].id).unwrap();
-    let ports = plugin.audio_ports().unwrap();
-    assert_eq!(
-        (
-            ports.inputs[0].channel_count,
-            ports.outputs[0].channel_count
-        ),
-        (2, 2),
-        "{ports:?}"
-    );
+    back_to_the_stereo_layout(&mut plugin, &configs);
 }
 
 // ------------------------------------------------------------------------------- parameters
 
 /// Continuous parameters: display name, display min, max, default, display unit.
-const FLOATS: &[(&str, f64, f64, f64, &str)] = &[
+const FLOATS: &[Float] = &[
     ("Frequency", 2000.0, 16_000.0, 5000.0, "Hz"),
     ("Width", 0.25, 3.0, 1.0, "oct"),
     ("Threshold", -60.0, 0.0, -12.0, "dB"),
@@ -232,89 +104,34 @@ const ENUMS: &[(&str, &[&str], usize)] = &[
     ("Listen", &["Off", "Sibilance", "Removed"], 0),
 ];
 
-fn info(plugin: &PluginInstance, name: &str) -> ParamInfo {
-    plugin.param_info(name).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Half a unit in the last displayed digit, plus a hair.
-fn display_tolerance(text: &str) -> f64 {
-    let decimals = text.find('.').map_or(0, |dot| {
-        text[dot + 1..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .count()
-    });
-    0.5 * 10f64.powi(-(decimals as i32)) + 1e-9
-}
-
 #[test]
 fn exactly_the_documented_parameters_exist_at_their_defaults() {
     let plugin = de_esser();
-    let params = plugin.params().unwrap();
     let mut expected: Vec<&str> = FLOATS
         .iter()
         .map(|f| f.0)
         .chain(ENUMS.iter().map(|e| e.0))
         .collect();
     expected.push("Bypass");
-    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<String> = plugin
+        .params()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     println!("de-esser parameters: {names:?}");
-    for name in &expected {
-        let n = names.iter().filter(|n| *n == name).count();
-        assert_eq!(
-            n, 1,
-            "parameter {name:?} appears {n} times; the plugin has {names:?}"
-        );
-    }
-    assert_eq!(
-        params.len(),
-        expected.len(),
-        "undocumented parameters: {names:?}"
-    );
-    let mut ids: Vec<u32> = params.iter().map(|p| p.id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), params.len(), "duplicate CLAP parameter ids");
-    for p in &params {
-        assert!(
-            p.min < p.max && p.min <= p.default && p.default <= p.max,
-            "{p:?}"
-        );
-        assert!(p.is_automatable(), "{} is not automatable: {p:?}", p.name);
-        let v = plugin.param_value(p.id).unwrap();
-        assert_eq!(
-            v, p.default,
-            "fresh instance: {} is {v}, its default is {}",
-            p.name, p.default
-        );
-    }
+    assert_documented_parameters_at_defaults(&plugin, &expected, true, true);
 }
 
 #[test]
 fn continuous_parameters_span_the_documented_ranges() {
     let plugin = de_esser();
-    let mut problems = Vec::new();
-    for &(name, min, max, default, unit) in FLOATS {
-        let p = info(&plugin, name);
-        assert!(!p.is_stepped(), "{name} should be continuous: {p:?}");
-        for (what, clap_value, want) in [
-            ("min", p.min, min),
-            ("max", p.max, max),
-            ("default", p.default, default),
-        ] {
-            let text = plugin.value_to_text(p.id, clap_value).unwrap();
-            let shown = parse_display_number(&text).unwrap_or(f64::NAN);
-            println!("{name} {what}: {text:?}");
-            if (shown - want).abs() > display_tolerance(&text) {
-                problems.push(format!(
-                    "{name} {what}: displays {text:?}, expected {want} {unit}"
-                ));
-            }
-            if !text.contains(unit) {
-                problems.push(format!("{name} {what}: {text:?} lacks the unit {unit:?}"));
-            }
-        }
-    }
+    let problems = float_range_problems(
+        &plugin,
+        FLOATS,
+        |text, _| parse_display_number(text).unwrap_or(f64::NAN),
+        |text, unit| (!text.contains(unit)).then(|| format!("{text:?} lacks the unit {unit:?}")),
+    );
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -322,46 +139,10 @@ fn continuous_parameters_span_the_documented_ranges() {
 fn enums_and_bypass_have_the_documented_values() {
     let plugin = de_esser();
     for &(name, variants, default) in ENUMS {
-        let p = info(&plugin, name);
-        assert!(p.is_stepped(), "{name}: {p:?}");
-        assert_eq!(
-            (p.min, p.max),
-            (0.0, (variants.len() - 1) as f64),
-            "{name}: CLAP range"
-        );
-        assert_eq!(p.default, default as f64, "{name}: default");
-        for (i, v) in variants.iter().enumerate() {
-            assert_eq!(
-                plugin.value_to_text(p.id, i as f64).unwrap(),
-                *v,
-                "{name} value {i}"
-            );
-            assert_eq!(
-                plugin.text_to_value(p.id, v).unwrap(),
-                i as f64,
-                "{name} text {v:?}"
-            );
-        }
+        assert_enum(&plugin, name, variants, default);
     }
-    let bypass = info(&plugin, "Bypass");
-    assert!(
-        bypass.is_stepped() && (bypass.min, bypass.max, bypass.default) == (0.0, 1.0, 0.0),
-        "{bypass:?}"
-    );
-    assert!(
-        bypass.is_bypass(),
-        "Bypass lacks CLAP_PARAM_IS_BYPASS: {bypass:?}"
-    );
-    let flagged = plugin
-        .params()
-        .unwrap()
-        .iter()
-        .filter(|p| p.is_bypass())
-        .count();
-    assert_eq!(
-        flagged, 1,
-        "exactly one parameter must carry the bypass flag"
-    );
+    assert_toggle(&plugin, "Bypass", false);
+    assert_only_bypass_is_flagged(&plugin);
 }
 
 // ---------------------------------------------------------------------------------- latency
@@ -371,21 +152,9 @@ const LOOKAHEADS_MS: [f64; 4] = [0.0, 1.0, 2.5, 5.0];
 
 #[test]
 fn reported_latency_is_round_lookahead_times_rate() {
-    let mut failures = Vec::new();
-    let mut table = Vec::new();
-    for sr in RATES {
-        for ms in LOOKAHEADS_MS {
-            let plugin = de_esser_with(&[("Lookahead", ms)], &[], sr, 512);
-            let got = plugin.latency().unwrap();
-            let want = expected_latency(ms, sr);
-            table.push(format!("{ms} ms @ {sr} Hz -> {got}"));
-            if !want.contains(&got) {
-                failures.push(format!(
-                    "{ms} ms at {sr} Hz: reported {got}, expected {want:?}"
-                ));
-            }
-        }
-    }
+    let (mut failures, mut table) = lookahead_latency_failures(&RATES, &LOOKAHEADS_MS, |ms, sr| {
+        de_esser_with(&[("Lookahead", ms)], &[], sr, 512)
+    });
     // The default (1 ms) without touching the parameter.
     let plugin = de_esser_with(&[], &[], 48_000.0, 512);
     table.push(format!("default @ 48 kHz -> {}", plugin.latency().unwrap()));
@@ -470,24 +239,7 @@ fn changing_lookahead_while_processing_updates_the_reported_latency() {
         }],
     );
     assert!(first_non_finite(&out).is_none());
-    let got = plugin.latency().unwrap();
-    assert_eq!(
-        got,
-        240,
-        "after Lookahead 0 -> 5 ms while processing, latency() is {got}; restarts: {}, latency.changed(): {}, \
-         restart pending: {}",
-        plugin.restart_count(),
-        plugin.latency_changed_count(),
-        plugin.restart_pending()
-    );
-    assert!(
-        plugin.restart_count() >= 1,
-        "the plugin changed its latency without asking for a restart"
-    );
-    assert!(
-        plugin.latency_changed_count() >= 1,
-        "the host was never told through clap_host_latency.changed()"
-    );
+    assert_lookahead_change_announced(&plugin, &[240]);
 }
 
 // ------------------------------------------------------------------------- transparency
@@ -1099,62 +851,12 @@ const STATE_TEXTS: &[(&str, &str)] = &[
 ];
 
 fn configured() -> PluginInstance {
-    let mut plugin = de_esser();
-    set_params(&mut plugin, STATE_NUMBERS, STATE_TEXTS);
-    plugin
-}
-
-fn values(plugin: &PluginInstance) -> Vec<(String, f64)> {
-    plugin
-        .params()
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.name.clone(), plugin.param_value(p.id).unwrap()))
-        .collect()
-}
-
-fn assert_same_values(a: &[(String, f64)], b: &[(String, f64)], context: &str) {
-    assert_eq!(a.len(), b.len(), "{context}: parameter count");
-    let diffs: Vec<_> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.0 != y.0 || (x.1 - y.1).abs() > 1e-9)
-        .collect();
-    assert!(diffs.is_empty(), "{context}: values differ: {diffs:?}");
+    with_settings(de_esser, STATE_NUMBERS, STATE_TEXTS)
 }
 
 #[test]
 fn state_round_trips_every_parameter() {
-    let mut a = configured();
-    for p in a.params().unwrap() {
-        if p.name != "Bypass" {
-            assert_ne!(
-                a.param_value(p.id).unwrap(),
-                p.default,
-                "{} is still at its default",
-                p.name
-            );
-        }
-    }
-    let saved = a.save_state().unwrap();
-    assert!(!saved.is_empty());
-    let mut b = de_esser();
-    b.load_state(&saved).unwrap();
-    assert_same_values(&values(&a), &values(&b), "fresh instance after load");
-    let mut c = de_esser();
-    c.load_state_chunked(&b.save_state_chunked(1).unwrap(), 1)
-        .unwrap();
-    assert_same_values(&values(&a), &values(&c), "second generation, 1-byte chunks");
-    for bad in [Vec::new(), saved[..saved.len() / 2].to_vec()] {
-        let mut d = configured();
-        assert!(
-            d.load_state(&bad).is_err(),
-            "a {}-byte truncated state was accepted",
-            bad.len()
-        );
-        assert_same_values(&values(&a), &values(&d), "after a rejected load");
-    }
-    println!("state: {} bytes", saved.len());
+    assert_state_round_trips_every_parameter(configured, de_esser);
 }
 
 #[test]
@@ -1199,37 +901,7 @@ fn loaded_state_drives_the_dsp_like_the_original() {
     );
 }
 
-/// Splits nice-plug's CLAP state (an 8-byte little-endian length, then JSON) into its JSON text.
-fn state_json(bytes: &[u8]) -> String {
-    assert!(bytes.len() >= 8, "state shorter than its length prefix");
-    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    assert_eq!(
-        len,
-        bytes.len() - 8,
-        "length prefix does not match the state"
-    );
-    String::from_utf8(bytes[8..].to_vec()).expect("nice-plug state is JSON text")
-}
-
 #[test]
 fn editor_size_persists_in_the_state() {
-    let mut plugin = de_esser();
-    let text = state_json(&plugin.save_state().unwrap());
-    let default_size = r#"{\"width\":920,\"height\":560}"#;
-    assert!(
-        text.contains("editor-size") && text.contains(default_size),
-        "no default editor size in the state: {text}"
-    );
-    let resized = text.replace(default_size, r#"{\"width\":1111,\"height\":666}"#);
-    let mut bytes = (resized.len() as u64).to_le_bytes().to_vec();
-    bytes.extend_from_slice(resized.as_bytes());
-    let mut fresh = de_esser();
-    fresh
-        .load_state(&bytes)
-        .expect("state with a new editor size rejected");
-    let again = state_json(&fresh.save_state().unwrap());
-    assert!(
-        again.contains(r#"{\"width\":1111,\"height\":666}"#),
-        "editor size did not survive a load/save: {again}"
-    );
+    assert_editor_size_persists(de_esser, (920, 560), (1111, 666));
 }

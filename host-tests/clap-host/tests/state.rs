@@ -4,6 +4,7 @@
 mod common;
 
 use clap_host::{blocks, PluginInstance, Rng};
+use common::state_checks::*;
 use common::*;
 
 /// Non-default settings for every documented parameter except Bypass.
@@ -27,62 +28,18 @@ const TEXTS: &[(&str, &str)] = &[
 ];
 
 fn configured() -> PluginInstance {
-    let mut plugin = bus_compressor();
-    set_params(&mut plugin, NUMBERS, TEXTS);
-    plugin
-}
-
-fn values(plugin: &PluginInstance) -> Vec<(String, f64)> {
-    plugin
-        .params()
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.name.clone(), plugin.param_value(p.id).unwrap()))
-        .collect()
-}
-
-fn assert_same_values(a: &[(String, f64)], b: &[(String, f64)], context: &str) {
-    assert_eq!(a.len(), b.len(), "{context}: parameter count");
-    let diffs: Vec<_> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.0 != y.0 || (x.1 - y.1).abs() > 1e-9)
-        .collect();
-    assert!(diffs.is_empty(), "{context}: values differ: {diffs:?}");
+    with_settings(bus_compressor, NUMBERS, TEXTS)
 }
 
 #[test]
 fn settings_actually_differ_from_defaults() {
     // Guards the round-trip tests: a state that only holds defaults would prove nothing.
-    let plugin = configured();
-    for p in plugin.params().unwrap() {
-        if p.name == "Bypass" || p.name == "Key Listen" {
-            continue;
-        }
-        assert_ne!(
-            plugin.param_value(p.id).unwrap(),
-            p.default,
-            "{} is still at its default",
-            p.name
-        );
-    }
+    assert_all_off_their_defaults(&configured(), &["Bypass", "Key Listen"]);
 }
 
 #[test]
 fn state_round_trips_into_a_fresh_instance() {
-    let mut a = configured();
-    let saved = a.save_state().unwrap();
-    assert!(!saved.is_empty());
-
-    let mut b = bus_compressor();
-    b.load_state(&saved).unwrap();
-    assert_same_values(&values(&a), &values(&b), "fresh instance after load");
-
-    // The same bytes again from b: saving is deterministic and complete.
-    let resaved = b.save_state().unwrap();
-    let mut c = bus_compressor();
-    c.load_state(&resaved).unwrap();
-    assert_same_values(&values(&a), &values(&c), "second generation");
+    assert_state_round_trips(configured, bus_compressor, None);
 }
 
 #[test]
@@ -146,132 +103,54 @@ fn loaded_state_drives_the_dsp_like_the_original() {
     );
 }
 
-/// Loads `bytes` into a configured instance; the plugin must either reject them and keep its
-/// previous values, or accept them and keep working.
-fn check_broken_state(label: &str, bytes: &[u8]) {
-    let mut plugin = configured();
-    let before = values(&plugin);
-    let result = plugin.load_state(bytes);
-    let after = values(&plugin);
-    match &result {
-        Err(_) => assert_same_values(
-            &before,
-            &after,
-            &format!("{label}: rejected load changed parameters"),
-        ),
-        Ok(()) => eprintln!("note: {label}: the plugin accepted this state"),
-    }
-    for p in plugin.params().unwrap() {
-        let v = plugin.param_value(p.id).unwrap();
-        assert!(
-            v.is_finite() && v >= p.min && v <= p.max,
-            "{label}: {} = {v} outside {}..={}",
-            p.name,
-            p.min,
-            p.max
-        );
-    }
-    plugin.activate(48_000.0, 512).unwrap();
-    let input = sine(24_000, 48_000.0, 440.0, 0.5);
-    let out = plugin
-        .render(&input, &input, &blocks::fixed(24_000, 512))
-        .unwrap();
-    assert!(
-        first_non_finite(&out).is_none(),
-        "{label}: non-finite output after the load"
-    );
-    assert!(
-        rms(&out, 0..24_000) > 1e-4,
-        "{label}: silent output after the load"
-    );
-    // The state can still be saved and restored.
-    let saved = plugin.save_state().unwrap();
-    bus_compressor().load_state(&saved).unwrap();
-}
+/// Broken states that must be rejected outright: empty and truncated data cannot be a valid
+/// state. The others may be accepted if harmless.
+const MUST_REJECT: [&str; 4] = [
+    "empty",
+    "three bytes",
+    "truncated to half",
+    "truncated by one byte",
+];
 
 #[test]
 fn broken_states_are_rejected_without_crashing() {
     isolated("broken_states_are_rejected_without_crashing", || {
         let valid = configured().save_state().unwrap();
-        let mut rng = Rng::new(77);
-        let random: Vec<u8> = (0..1000).map(|_| rng.next_u64() as u8).collect();
-        let mut flipped = valid.clone();
-        let mid = flipped.len() / 2;
-        flipped[mid] ^= 0x5a;
-        let mut huge_length = u64::MAX.to_le_bytes().to_vec();
-        huge_length.extend_from_slice(b"{}");
         let mut short_length = 4u64.to_le_bytes().to_vec();
         short_length.extend_from_slice(&valid[8..]);
         let mut long_length = ((valid.len() - 8) as u64 * 2).to_le_bytes().to_vec();
         long_length.extend_from_slice(&valid[8..]);
-        let mut wrong_types = Vec::new();
-        let json = br#"{"version":"0.0.0","params":{"thresh":"loud","ratio":[1,2],"mix":1e999},"fields":{}}"#;
-        wrong_types.extend_from_slice(&(json.len() as u64).to_le_bytes());
-        wrong_types.extend_from_slice(json);
-
-        let cases: Vec<(&str, Vec<u8>)> = vec![
-            ("empty", Vec::new()),
-            ("three bytes", vec![1, 2, 3]),
-            ("random bytes", random),
-            ("truncated to half", valid[..valid.len() / 2].to_vec()),
-            ("truncated by one byte", valid[..valid.len() - 1].to_vec()),
-            ("one byte flipped", flipped),
-            ("length prefix u64::MAX", huge_length),
+        let wrong_types = state_bytes(
+            r#"{"version":"0.0.0","params":{"thresh":"loud","ratio":[1,2],"mix":1e999},"fields":{}}"#,
+        );
+        let mut cases = broken_states(&valid);
+        cases.extend([
             ("length prefix too short", short_length),
             ("length prefix too long", long_length),
             ("wrong value types", wrong_types),
-        ];
+        ]);
+        let input = sine(24_000, 48_000.0, 440.0, 0.5);
         for (label, bytes) in &cases {
-            check_broken_state(label, bytes);
-        }
-        // Empty and truncated data cannot be a valid state: these must be rejected outright.
-        for label in [
-            "empty",
-            "three bytes",
-            "truncated to half",
-            "truncated by one byte",
-        ] {
-            let bytes = &cases.iter().find(|c| c.0 == label).unwrap().1;
-            assert!(
-                configured().load_state(bytes).is_err(),
-                "{label}: load_state returned true"
+            check_broken_state(
+                label,
+                bytes,
+                configured(),
+                MUST_REJECT.contains(label),
+                bus_compressor,
+                |plugin| {
+                    plugin.activate(48_000.0, 512).unwrap();
+                    plugin
+                        .render(&input, &input, &blocks::fixed(24_000, 512))
+                        .unwrap()
+                },
             );
         }
     });
 }
 
-/// Splits nice-plug's CLAP state (an 8-byte little-endian length, then JSON) into its JSON text.
-fn state_json(bytes: &[u8]) -> String {
-    assert!(bytes.len() >= 8, "state shorter than its length prefix");
-    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-    assert_eq!(len, bytes.len() - 8, "length prefix does not match the state");
-    String::from_utf8(bytes[8..].to_vec()).expect("nice-plug state is JSON text")
-}
-
-/// Frames JSON text as nice-plug's CLAP state.
-fn state_bytes(json: &str) -> Vec<u8> {
-    let mut out = (json.len() as u64).to_le_bytes().to_vec();
-    out.extend_from_slice(json.as_bytes());
-    out
-}
-
-/// The editor size is a persisted field of the state: a size written into the state comes back
-/// from a fresh instance that loaded it (so a reopened session reopens the editor at its size).
+/// The editor size is a persisted field of the state (so a reopened session reopens the editor at
+/// its size).
 #[test]
 fn editor_size_persists_in_the_state() {
-    let mut plugin = bus_compressor();
-    let text = state_json(&plugin.save_state().unwrap());
-    let default_size = r#"{\"width\":880,\"height\":560}"#;
-    assert!(
-        text.contains("editor-size") && text.contains(default_size),
-        "no default editor size in the state: {text}"
-    );
-    let resized = text.replace(default_size, r#"{\"width\":1234,\"height\":777}"#);
-    let mut fresh = bus_compressor();
-    fresh.load_state(&state_bytes(&resized)).expect("state with a new editor size rejected");
-    let again = state_json(&fresh.save_state().unwrap());
-    assert!(
-        again.contains(r#"{\"width\":1234,\"height\":777}"#),
-        "editor size did not survive a load/save: {again}"
-    );
+    assert_editor_size_persists(bus_compressor, (880, 560), (1234, 777));
 }

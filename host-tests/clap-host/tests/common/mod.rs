@@ -8,6 +8,11 @@ use std::process::Command;
 
 use clap_host::{ClapBundle, PluginInstance};
 
+pub mod latency_checks;
+pub mod main_port;
+pub mod params;
+pub mod state_checks;
+
 /// CLAP id of the plugin most tests are about.
 pub const BUS_COMPRESSOR_ID: &str = "org.stemsuite.bus-compressor";
 
@@ -139,6 +144,25 @@ pub fn stems_a(name: &str) -> (Vec<Vec<f32>>, f64) {
     (wav.channels, wav.sample_rate as f64)
 }
 
+/// [`stems_a`] for a stereo stem at `sr` Hz of at least `min_frames` frames; fails the test
+/// otherwise.
+pub fn stereo_stem(name: &str, sr: f64, min_frames: usize) -> Vec<Vec<f32>> {
+    let (stem, rate) = stems_a(name);
+    assert_eq!(rate, sr, "{name}.wav sample rate");
+    assert_eq!(stem.len(), 2, "{name}.wav should be stereo");
+    assert!(
+        stem[0].len() >= min_frames,
+        "{name}.wav is only {} frames",
+        stem[0].len()
+    );
+    stem
+}
+
+/// Parameter settings in display units, by name.
+pub type Numbers<'a> = &'a [(&'a str, f64)];
+/// Parameter settings as display text, by name.
+pub type Texts<'a> = &'a [(&'a str, &'a str)];
+
 /// `signal` delayed by `latency` samples (zeros shifted in) and scaled by `gain`.
 pub fn delayed(signal: &[Vec<f32>], latency: usize, gain: f32) -> Vec<Vec<f32>> {
     signal
@@ -169,6 +193,17 @@ pub fn compressing_instance(key: &str, lookahead_ms: f64, sample_rate: f64, max_
     set_params(&mut plugin, COMPRESSING, &[("Key", key)]);
     set_params(&mut plugin, &[("Lookahead", lookahead_ms)], &[]);
     plugin.activate(sample_rate, max_block).unwrap();
+    plugin
+}
+
+/// `new()` with `numbers` (display units) and `texts` set; inactive.
+pub fn with_settings(
+    new: fn() -> PluginInstance,
+    numbers: &[(&str, f64)],
+    texts: &[(&str, &str)],
+) -> PluginInstance {
+    let mut plugin = new();
+    set_params(&mut plugin, numbers, texts);
     plugin
 }
 
