@@ -29,7 +29,8 @@ pub struct LatencyReport {
 }
 
 impl LatencyReport {
-    /// Reports `latency_samples` from `activate` (every format allows it there) and shows it on `meters`.
+    /// Reports `latency_samples` from `activate` (every format allows it there), shows it on `meters`
+    /// and starts the meters' count of replaced bad samples afresh.
     pub fn activate<P: Plugin>(
         &mut self,
         context: &mut impl ActivateContext<P>,
@@ -40,6 +41,7 @@ impl LatencyReport {
         *self = Self { reported_samples: latency_samples, restart_requested: false, dsp_samples: latency_samples, sample_rate_hz };
         context.set_latency_samples(latency_samples);
         meters.set_latency(latency_samples, sample_rate_hz);
+        meters.reset_bad_samples();
     }
 
     /// Call once per `process` with the latency the DSP now has. Never allocates.

@@ -3,8 +3,11 @@
 //! hand-offs between the audio thread and the editor. Also the plugin glue they all share: the editor
 //! window and its persisted size, port layouts, and reporting latency to the host.
 
+pub mod band_meter_bus;
+pub mod band_view;
 pub mod clip_scope;
 pub mod clip_transfer;
+pub mod editor_shell;
 pub mod editor_window;
 pub mod gr_history;
 pub mod io_layouts;
@@ -13,17 +16,23 @@ pub mod layout;
 pub mod level_meter;
 pub mod meter_bus;
 pub mod param_buttons;
+pub mod param_kinds;
 pub mod peak_columns;
+pub mod presets;
 pub mod sample_ring;
 pub mod spectrum;
+pub mod state_version;
 pub mod spectrum_view;
 #[cfg(test)]
 mod test_shapes;
 pub mod theme;
 pub mod transfer_curve;
 
+pub use band_meter_bus::BandMeterBus;
+pub use band_view::BandView;
 pub use clip_scope::ClipScope;
 pub use clip_transfer::ClipTransfer;
+pub use editor_shell::{create_shell, EditorPanel, EditorShell};
 pub use editor_window::{EditorSize, WindowSpec};
 pub use gr_history::GainReductionHistory;
 pub use latency_report::LatencyReport;

@@ -151,4 +151,13 @@ impl DynamicsMeterBus {
     pub fn set_editor_open(&self, open: bool) {
         self.editor_open.store(open, Ordering::Relaxed);
     }
+
+    /// Main thread (`deactivate`): logs how many bad input samples were replaced since activation,
+    /// if any.
+    pub fn log_replaced_samples(&self, plugin: &str) {
+        let bad = self.bad_samples();
+        if bad > 0 {
+            nice_plug::nice_log!("{plugin}: replaced {bad} NaN, infinite or out-of-range input samples");
+        }
+    }
 }

@@ -16,6 +16,8 @@ use shared_dsp::deesser::{DeEsser, DeEsserSettings};
 use shared_dsp::delay::DelayLine;
 use shared_dsp::detector::{Detect, LevelDetector, DetectorKind};
 use shared_dsp::gain_computer::GainComputer;
+use shared_dsp::stem_compressor::{KeyRouting, StemCompressor, StemCompressorSettings, StemMode};
+use shared_dsp::stft::FftSize;
 
 const SAMPLE_RATE_HZ: f32 = 48_000.0;
 const BLOCK: usize = 512;
@@ -182,6 +184,28 @@ fn main() {
         clip.set_settings_immediately(&ClipperSettings { drive_db: 12.0, oversampling: factor, phase, ..Default::default() });
         row(&format!("clipper {factor:?} {phase:?}"), measure(&input, |b| {
             black_box(clip.process(b));
+        }), floor.0);
+    }
+
+    for (label, mode, key_routing) in [
+        ("stem compressor broadband", StemMode::Broadband, KeyRouting::Internal),
+        ("stem compressor broadband, external key", StemMode::Broadband, KeyRouting::External),
+        ("stem compressor unmask 2048, external key", StemMode::Unmask, KeyRouting::External),
+    ] {
+        let mut stem = StemCompressor::new(2, 10.0, SAMPLE_RATE_HZ);
+        stem.set_settings_immediately(&StemCompressorSettings {
+            mode,
+            key: key_routing,
+            resolution: FftSize::N2048,
+            dynamics: settings,
+            ..Default::default()
+        });
+        let mut offset = 0;
+        row(label, measure(&input, |b| {
+            let n = b[0].len();
+            let k = [&key[0][offset..offset + n], &key[1][offset..offset + n]];
+            black_box(stem.process(b, &k));
+            offset = (offset + n) % (frames - BLOCK);
         }), floor.0);
     }
 }

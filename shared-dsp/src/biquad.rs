@@ -198,3 +198,40 @@ impl crate::DspUnit for KeyHighPass {
         self.filter.reset();
     }
 }
+
+/// Shelving and peaking constructors, and the bilinear transform of an analog prototype they build on.
+impl BiquadCoefficients {
+    /// Bilinear transform of the analog prototype
+    /// `H(s) = (b[0] s^2 + b[1] s + b[2]) / (a[0] s^2 + a[1] s + a[2])`, `s` normalised to
+    /// `corner_hz`, prewarped so that the digital response at `corner_hz` is the prototype's at
+    /// `s = j`. The corner is clamped to 1 Hz .. 0.49 of the sample rate. The corner is f64 so that
+    /// parameters given to more digits than f32 holds (BS.1770's K-weighting) keep them.
+    pub fn bilinear(b: [f64; 3], a: [f64; 3], corner_hz: f64, sample_rate_hz: f32) -> Self {
+        let sr = sample_rate_hz as f64;
+        let k = (PI * corner_hz.clamp(1.0, 0.49 * sr) / sr).tan();
+        let kk = k * k;
+        // s = (1/k)(1 - z^-1)/(1 + z^-1), numerator and denominator multiplied by k^2 (1 + z^-1)^2.
+        let z = |p: [f64; 3]| {
+            [p[0] + p[1] * k + p[2] * kk, 2.0 * (p[2] * kk - p[0]), p[0] - p[1] * k + p[2] * kk]
+        };
+        let (nb, na) = (z(b), z(a));
+        Self { b0: nb[0] / na[0], b1: nb[1] / na[0], b2: nb[2] / na[0], a1: na[1] / na[0], a2: na[2] / na[0] }
+    }
+
+    /// Second-order high shelf from the prototype `H(s) = (high s^2 + mid s / q + 1) / (s^2 + s / q + 1)`
+    /// (`s` normalised to `corner_hz`, see [`BiquadCoefficients::bilinear`]): unity at DC,
+    /// `high_gain` (linear) at Nyquist; `mid_gain` (linear) weights the band-pass term and so shapes
+    /// the transition (BS.1770's pre-filter uses about `sqrt(high_gain)`).
+    pub fn high_shelf(corner_hz: f64, q: f64, high_gain: f64, mid_gain: f64, sample_rate_hz: f32) -> Self {
+        Self::bilinear([high_gain, mid_gain / q, 1.0], [1.0, 1.0 / q, 1.0], corner_hz, sample_rate_hz)
+    }
+
+    /// RBJ cookbook peaking EQ (bell): exactly `gain_db` at `centre_hz` (prewarped), unity far from
+    /// it, bandwidth set by the quality `q` of the analog prototype. The centre is clamped below
+    /// Nyquist.
+    pub fn peaking(centre_hz: f32, q: f64, gain_db: f64, sample_rate_hz: f32) -> Self {
+        let a = 10f64.powf(gain_db / 40.0);
+        let (cos, alpha) = rbj_prelude(centre_hz, q, sample_rate_hz);
+        Self::rbj(1.0 + alpha * a, -2.0 * cos, 1.0 - alpha * a, cos, alpha / a)
+    }
+}

@@ -1,4 +1,4 @@
-//! Level detection strategies (peak, RMS) that turn a key sample into a level in dB.
+//! Level detection strategies (peak, RMS, crest blend) that turn a key sample into a level in dB.
 
 use crate::units::{gain_to_db, one_pole_coefficient, power_to_db};
 
@@ -71,35 +71,103 @@ impl Detect for RmsDetect {
     }
 }
 
+/// Halfway, in dB, between a peak envelope and an RMS level: `(peak_env_db + rms_db) / 2`.
+///
+/// The peak envelope rises instantly and decays with the RMS window's time constant, so on a steady
+/// sine it reads the peak and the blend sits 1.5 dB above the RMS (half the sine's 3 dB crest
+/// factor); on a drum hit it follows half of the hit's crest above the average. It catches
+/// transients an RMS detector misses without the ripple of a bare peak detector.
+#[derive(Debug, Clone, Copy)]
+pub struct CrestBlendDetect {
+    rms: RmsDetect,
+    /// Peak envelope (linear amplitude), f64 like the RMS state.
+    peak_envelope: f64,
+    /// One-pole release coefficient of the peak envelope.
+    release_coefficient: f64,
+}
+
+impl CrestBlendDetect {
+    /// Creates the detector with averaging and peak-release time constant `window_ms`, at a sample
+    /// rate in Hz.
+    pub fn with_window(window_ms: f32, sample_rate_hz: f32) -> Self {
+        Self {
+            rms: RmsDetect::with_window(window_ms, sample_rate_hz),
+            peak_envelope: 0.0,
+            release_coefficient: one_pole_coefficient(window_ms, sample_rate_hz),
+        }
+    }
+}
+
+impl Detect for CrestBlendDetect {
+    #[inline]
+    fn level_db(&mut self, key: f32) -> f32 {
+        let a = key.abs() as f64;
+        self.peak_envelope = if a > self.peak_envelope { a } else { a + self.release_coefficient * (self.peak_envelope - a) };
+        let power = self.rms.mean_square(key);
+        0.5 * (gain_to_db(self.peak_envelope as f32) + power_to_db(power as f32))
+    }
+    fn reset(&mut self) {
+        self.rms.reset();
+        self.peak_envelope = 0.0;
+    }
+}
+
 /// Which detector a compressor uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DetectorKind {
     /// Sample peak.
     #[default]
     Peak,
-    /// RMS over a 10 ms exponential window.
+    /// RMS over an exponential window (10 ms unless set otherwise).
     Rms,
+    /// Halfway in dB between a peak envelope and the RMS, see [`CrestBlendDetect`].
+    CrestBlend,
 }
 
-/// A per-channel level detector of either kind, switchable without allocation.
+/// A per-channel level detector of any kind, switchable without allocation.
 #[derive(Debug, Clone, Copy)]
 pub struct LevelDetector {
     kind: DetectorKind,
+    sample_rate_hz: f32,
+    /// Averaging window of the RMS and crest-blend detectors, in ms.
+    window_ms: f32,
     peak: PeakDetect,
     rms: RmsDetect,
+    crest: CrestBlendDetect,
 }
 
 impl LevelDetector {
-    /// Creates a detector of `kind` at a sample rate in Hz.
+    /// Creates a detector of `kind` at a sample rate in Hz, with the default RMS window
+    /// ([`RmsDetect::WINDOW_MS`]).
     pub fn new(kind: DetectorKind, sample_rate_hz: f32) -> Self {
-        Self { kind, peak: PeakDetect, rms: RmsDetect::new(sample_rate_hz) }
+        let window_ms = RmsDetect::WINDOW_MS;
+        Self {
+            kind,
+            sample_rate_hz,
+            window_ms,
+            peak: PeakDetect,
+            rms: RmsDetect::new(sample_rate_hz),
+            crest: CrestBlendDetect::with_window(window_ms, sample_rate_hz),
+        }
     }
 
     /// Switches the strategy. Switching clears the RMS memory so a stale window never leaks in.
     pub fn set_kind(&mut self, kind: DetectorKind) {
         if kind != self.kind {
             self.kind = kind;
-            self.rms.reset();
+            Detect::reset(self);
+        }
+    }
+
+    /// Sets the averaging window of the RMS and crest-blend detectors in ms; recomputes only on
+    /// change, keeping the averaged level.
+    pub fn set_window_ms(&mut self, window_ms: f32) {
+        if window_ms != self.window_ms {
+            self.window_ms = window_ms;
+            let c = one_pole_coefficient(window_ms, self.sample_rate_hz);
+            self.rms.coefficient = c;
+            self.crest.rms.coefficient = c;
+            self.crest.release_coefficient = c;
         }
     }
 
@@ -117,16 +185,20 @@ impl Detect for LevelDetector {
         match self.kind {
             DetectorKind::Peak => self.peak.level_db(key),
             DetectorKind::Rms => self.rms.level_db(key),
+            DetectorKind::CrestBlend => self.crest.level_db(key),
         }
     }
     fn reset(&mut self) {
         self.rms.reset();
+        self.crest.reset();
     }
 }
 
 impl crate::DspUnit for LevelDetector {
     fn set_sample_rate(&mut self, sample_rate_hz: f32) {
-        self.rms = RmsDetect::new(sample_rate_hz);
+        self.sample_rate_hz = sample_rate_hz;
+        self.rms = RmsDetect::with_window(self.window_ms, sample_rate_hz);
+        self.crest = CrestBlendDetect::with_window(self.window_ms, sample_rate_hz);
     }
     fn reset(&mut self) {
         Detect::reset(self);

@@ -1,5 +1,6 @@
 //! Every bundle in target/bundled loads, lists plugins, and each plugin instantiates, declares
-//! sane stereo ports, activates at common rates and renders finite audio at odd block sizes.
+//! sane stereo ports (5.1 for a surround-only plugin), activates at common rates and renders finite
+//! audio at odd block sizes.
 
 mod common;
 
@@ -77,6 +78,30 @@ const IDENTITIES: &[(&str, &str, &str, &[&str])] = &[
             "mastering",
         ],
     ),
+    (
+        STEM_COMPRESSOR_ID,
+        "Stem Compressor",
+        "Stem Compressor.clap",
+        &[
+            "audio-effect",
+            "stereo",
+            "compressor",
+            "mixing",
+            "mastering",
+        ],
+    ),
+    (
+        STEM_COMPRESSOR_51_ID,
+        "Stem Compressor 5.1",
+        "Stem Compressor.clap",
+        &[
+            "audio-effect",
+            "surround",
+            "compressor",
+            "mixing",
+            "mastering",
+        ],
+    ),
 ];
 
 /// The vendor every plugin of the suite declares.
@@ -122,6 +147,16 @@ fn transient_clipper_is_bundled_with_its_documented_identity() {
 }
 
 #[test]
+fn stem_compressor_is_bundled_with_its_documented_identity() {
+    assert_documented_identity(STEM_COMPRESSOR_ID);
+}
+
+#[test]
+fn stem_compressor_51_is_bundled_with_its_documented_identity() {
+    assert_documented_identity(STEM_COMPRESSOR_51_ID);
+}
+
+#[test]
 fn every_bundle_offers_a_different_plugin() {
     // Two bundles exporting the same id would make a DAW load the wrong plugin.
     let mut ids = Vec::new();
@@ -145,12 +180,23 @@ fn every_bundle_offers_a_different_plugin() {
     }
 }
 
+/// Main channels a plugin must declare: six for a surround-only plugin (5.1), two otherwise.
+fn main_channels(d: &clap_host::PluginDescriptor) -> u32 {
+    let has = |f: &str| d.features.iter().any(|x| x == f);
+    if has("surround") && !has("stereo") {
+        6
+    } else {
+        2
+    }
+}
+
 #[test]
 fn every_plugin_has_stereo_main_ports_and_a_properly_named_output() {
     for path in clap_bundles() {
         let bundle = ClapBundle::load(&path).unwrap();
         for d in bundle.descriptors() {
             let plugin = bundle.create(&d.id).unwrap();
+            let channels = main_channels(d);
             let ports = plugin.audio_ports().unwrap();
             let main_in = ports
                 .main_input()
@@ -161,12 +207,12 @@ fn every_plugin_has_stereo_main_ports_and_a_properly_named_output() {
             assert_eq!(main_in, 0, "{}: the main input should be port 0", d.id);
             assert_eq!(main_out, 0, "{}: the main output should be port 0", d.id);
             assert_eq!(
-                ports.inputs[main_in].channel_count, 2,
+                ports.inputs[main_in].channel_count, channels,
                 "{}: main input {:?}",
                 d.id, ports.inputs[main_in]
             );
             assert_eq!(
-                ports.outputs[main_out].channel_count, 2,
+                ports.outputs[main_out].channel_count, channels,
                 "{}: main output {:?}",
                 d.id, ports.outputs[main_out]
             );
@@ -207,14 +253,17 @@ fn every_plugin_renders_finite_audio_at_common_rates_and_odd_blocks() {
                     .unwrap_or_else(|e| panic!("{}: activate at {sr}: {e}", d.id));
                 let len = sr as usize / 2;
                 let mut rng = Rng::new(k as u64 + 11);
-                let noise: Vec<Vec<f32>> = (0..2)
-                    .map(|_| (0..len).map(|_| 0.5 * rng.bipolar()).collect())
-                    .collect();
-                let inputs: Vec<PortInput> = ports
+                // As many channels as each input port declares.
+                let noise: Vec<Vec<Vec<f32>>> = ports
                     .inputs
                     .iter()
-                    .map(|_| PortInput::Audio(&noise))
+                    .map(|port| {
+                        (0..port.channel_count)
+                            .map(|_| (0..len).map(|_| 0.5 * rng.bipolar()).collect())
+                            .collect()
+                    })
                     .collect();
+                let inputs: Vec<PortInput> = noise.iter().map(|n| PortInput::Audio(n)).collect();
                 let parts = blocks::random(len, 1, 4096, 99 + k as u64);
                 let out = plugin
                     .render_ports(&inputs, &parts, &[])

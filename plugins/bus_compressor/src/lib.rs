@@ -2,7 +2,6 @@
 //!
 //! `activate` allocates, `process` only wires parameters, buffers and meters to [`dsp`].
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use editor_widgets::{DynamicsMeterBus, LatencyReport};
@@ -49,30 +48,14 @@ impl Plugin for BusCompressor {
     const EMAIL: &'static str = "stem-suite@example.invalid";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    // NOTE: one layout only. nice-plug 0.4.2's VST3 wrapper matches aux port i against the host's
-    // bus i instead of i + 1 and dereferences null sidechain pointers for other layouts, so the
-    // sidechain keeps main's channel count and stereo is the only layout declared (see README).
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[AudioIOLayout {
-        main_input_channels: NonZeroU32::new(2),
-        main_output_channels: NonZeroU32::new(2),
-        aux_input_ports: &[new_nonzero_u32(2)],
-        aux_output_ports: &[],
-        // NOTE: nice-plug 0.4.2 reports `main_input` as the main *output* name too, so the input
-        // stays unnamed (it defaults to "Input") and the output then defaults to "Output".
-        names: PortNames {
-            layout: Some("Stereo"),
-            main_input: None,
-            main_output: Some("Output"),
-            aux_inputs: &["Sidechain"],
-            aux_outputs: &[],
-        },
-    }];
+    // NOTE: one layout only: nice-plug 0.4.2's aux-port defects (see `io_layouts`).
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[editor_widgets::io_layouts::STEREO_SIDECHAIN];
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = nice_plug_egui::EguiEditor<editor::BusCompressorEditor>;
+    type Editor = nice_plug_egui::EguiEditor<editor_widgets::EditorShell<editor::BusCompressorPanel>>;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
@@ -92,8 +75,11 @@ impl Plugin for BusCompressor {
         dsp.set_settings_immediately(&self.params.settings());
         self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
         self.dsp = Some(dsp);
-        self.meters.reset_bad_samples();
         true
+    }
+
+    fn filter_state(state: &mut PluginState) {
+        editor_widgets::state_version::keep_settings_if_incompatible(state, Self::NAME, Self::VERSION);
     }
 
     fn reset(&mut self) {
@@ -104,10 +90,7 @@ impl Plugin for BusCompressor {
     }
 
     fn deactivate(&mut self) {
-        let bad = self.meters.bad_samples();
-        if bad > 0 {
-            nice_log!("Stem Bus Compressor: replaced {bad} NaN, infinite or out-of-range input samples");
-        }
+        self.meters.log_replaced_samples(Self::NAME);
     }
 
     fn process(

@@ -3,6 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use nice_plug::prelude::*;
+use editor_widgets::param_kinds::*;
 use editor_widgets::{EditorSize, WindowSpec};
 use shared_dsp::compressor::CompressorSettings;
 use shared_dsp::detector::DetectorKind;
@@ -37,47 +38,10 @@ pub const WINDOW: WindowSpec = WindowSpec {
 /// Longest lookahead in ms; delay lines are sized for it in `activate`.
 pub const MAX_LOOKAHEAD_MS: f32 = 10.0;
 
-/// Threshold range in dBFS.
-pub fn threshold_range() -> FloatRange {
-    FloatRange::Linear { min: -60.0, max: 0.0 }
-}
-/// Ratio range.
-pub fn ratio_range() -> FloatRange {
-    FloatRange::Skewed { min: 1.0, max: 20.0, factor: FloatRange::skew_factor(-1.5) }
-}
-/// Attack range in ms.
-pub fn attack_range() -> FloatRange {
-    FloatRange::Skewed { min: 0.1, max: 100.0, factor: FloatRange::skew_factor(-2.0) }
-}
-/// Release range in ms.
-pub fn release_range() -> FloatRange {
-    FloatRange::Skewed { min: 5.0, max: 2000.0, factor: FloatRange::skew_factor(-2.0) }
-}
-/// Knee width range in dB.
-pub fn knee_range() -> FloatRange {
-    FloatRange::Linear { min: 0.0, max: 24.0 }
-}
-/// Makeup range in dB.
-pub fn makeup_range() -> FloatRange {
-    FloatRange::Linear { min: 0.0, max: 24.0 }
-}
-/// Output range in dB.
-pub fn output_range() -> FloatRange {
-    FloatRange::Linear { min: -24.0, max: 24.0 }
-}
-/// Key high-pass range in Hz.
-pub fn key_hpf_range() -> FloatRange {
-    FloatRange::Skewed { min: 20.0, max: 500.0, factor: FloatRange::skew_factor(-1.0) }
-}
 /// Lookahead range in ms.
 pub fn lookahead_range() -> FloatRange {
     FloatRange::Linear { min: 0.0, max: MAX_LOOKAHEAD_MS }
 }
-/// Range of percentage parameters, stored as 0..1.
-pub fn unit_range() -> FloatRange {
-    FloatRange::Linear { min: 0.0, max: 1.0 }
-}
-
 /// All parameters. Never change an `#[id]` once shipped: hosts store automation and state by it.
 #[derive(Params)]
 pub struct BusCompressorParams {
@@ -135,36 +99,12 @@ pub struct BusCompressorParams {
     pub bypass: BoolParam,
 }
 
-fn db_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
-    FloatParam::new(name, default, range)
-        .with_unit(" dB")
-        .with_value_to_string(formatters::v2s_f32_rounded(1))
-}
-
-fn ms_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
-    FloatParam::new(name, default, range)
-        .with_unit(" ms")
-        .with_value_to_string(formatters::v2s_f32_rounded(1))
-}
-
-fn percent_param(name: &str, default: f32) -> FloatParam {
-    FloatParam::new(name, default, unit_range())
-        .with_unit("%")
-        .with_value_to_string(formatters::v2s_f32_percentage(0))
-        .with_string_to_value(formatters::s2v_f32_percentage())
-}
-
 impl Default for BusCompressorParams {
     fn default() -> Self {
         Self {
             editor_size: Arc::new(RwLock::new(WINDOW.default_size)),
             threshold_db: db_param("Threshold", -18.0, threshold_range()),
-            // The ":1" unit keeps the value numeric for hosts that parse "2.0:1" as an enum
-            // (pedalboard), while it still reads "2.0:1".
-            ratio: FloatParam::new("Ratio", 2.0, ratio_range())
-                .with_unit(":1")
-                .with_value_to_string(formatters::v2s_f32_rounded(1))
-                .with_string_to_value(formatters::s2v_compression_ratio()),
+            ratio: ratio_param("Ratio", 2.0),
             attack_ms: ms_param("Attack", 10.0, attack_range()),
             release_ms: ms_param("Release", 150.0, release_range()),
             auto_release: BoolParam::new("Auto Release", false),
@@ -173,9 +113,7 @@ impl Default for BusCompressorParams {
             mix: percent_param("Mix", 1.0),
             output_db: db_param("Output", 0.0, output_range()),
             key: EnumParam::new("Key", KeySource::Internal),
-            key_hpf_hz: FloatParam::new("Key HPF", 20.0, key_hpf_range())
-                .with_unit(" Hz")
-                .with_value_to_string(formatters::v2s_f32_rounded(0)),
+            key_hpf_hz: hz_param("Key HPF", 20.0, key_hpf_range()),
             key_listen: BoolParam::new("Key Listen", false),
             stereo_link: percent_param("Stereo Link", 1.0),
             lookahead_ms: ms_param("Lookahead", 0.0, lookahead_range()).with_step_size(0.1),
@@ -207,6 +145,7 @@ impl BusCompressorParams {
             output_db: self.output_db.value(),
             key_listen: self.key_listen.value(),
             bypass: self.bypass.value(),
+            ..CompressorSettings::default()
         }
     }
 }

@@ -7,13 +7,11 @@ use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::spectrum::SpectrumAnalyser;
 use editor_widgets::spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView};
 use shared_dsp::deesser::SibilanceBand;
-use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
-use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory};
-use nice_plug::context::gui::GuiContext;
+use editor_widgets::layout::{labelled, row, section};
+use editor_widgets::meter_bus::MeterSnapshot;
+use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory};
 use nice_plug::prelude::*;
-use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{baseview, EguiEditor, NiceEguiApp, RepaintNotifier};
-use editor_widgets::editor_window::{create_editor, persist_size};
+use nice_plug_egui::{EguiEditor, RepaintNotifier};
 
 use crate::params::{DeEsserParams, WINDOW, Filter};
 use crate::AnalyserTaps;
@@ -29,25 +27,24 @@ pub fn create(
     meters: Arc<DynamicsMeterBus>,
     taps: Arc<AnalyserTaps>,
     repaint: RepaintNotifier,
-) -> Option<EguiEditor<DeEsserEditor>> {
+) -> Option<EguiEditor<EditorShell<DeEsserPanel>>> {
     let size = params.editor_size.clone();
-    create_editor(&WINDOW, &size, repaint, DeEsserEditor::new(params, meters, taps))
+    create_shell(&WINDOW, size, meters.clone(), repaint, DeEsserPanel::new(params, meters, taps))
 }
 
-/// Editor state (GUI thread only).
-pub struct DeEsserEditor {
+/// The De-Esser's part of the editor (GUI thread only).
+pub struct DeEsserPanel {
     params: Arc<DeEsserParams>,
+    /// For the sample rate the analyser needs.
     meters: Arc<DynamicsMeterBus>,
     taps: Arc<AnalyserTaps>,
-    gui: Option<GuiContext>,
     input_spectrum: SpectrumAnalyser,
     output_spectrum: SpectrumAnalyser,
-    meter_column: MeterColumn,
     history: GainReductionHistory,
     gain_reduction_db: f32,
 }
 
-impl DeEsserEditor {
+impl DeEsserPanel {
     fn new(params: Arc<DeEsserParams>, meters: Arc<DynamicsMeterBus>, taps: Arc<AnalyserTaps>) -> Self {
         let mut history = GainReductionHistory::new(HISTORY_POINTS);
         history.range_db = 24.0;
@@ -55,84 +52,48 @@ impl DeEsserEditor {
             params,
             meters,
             taps,
-            gui: None,
             input_spectrum: SpectrumAnalyser::new(FFT_SIZE),
             output_spectrum: SpectrumAnalyser::new(FFT_SIZE),
-            meter_column: MeterColumn::default(),
             history,
             gain_reduction_db: 0.0,
         }
     }
+}
 
-    fn update_meters(&mut self, dt_s: f32) {
-        let m = self.meters.take();
-        self.meter_column.update(&m, dt_s);
+impl EditorPanel for DeEsserPanel {
+    const TITLE: &'static str = "STEM DE-ESSER";
+
+    fn update(&mut self, m: &MeterSnapshot, _dt_s: f32) {
         self.history.push(m.max_gain_reduction_db);
         self.gain_reduction_db = m.gain_reduction_db;
         let sr = self.meters.sample_rate_hz();
         self.input_spectrum.update(&self.taps.input, sr);
         self.output_spectrum.update(&self.taps.output, sr);
     }
-}
 
-impl NiceEguiApp for DeEsserEditor {
-    fn build(
-        &mut self,
-        egui_ctx: egui::Context,
-        gui: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
-    ) -> Result<(), baseview::HandlerError> {
-        theme::apply(&egui_ctx);
-        self.gui = Some(gui);
-        self.meters.set_editor_open(true);
-        Ok(())
+    fn header(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        let p = &self.params;
+        ui.label(egui::RichText::new("Listen").strong().color(theme::REDUCTION));
+        choice(ui, &p.listen, setter);
+        ui.add_space(16.0);
+        toggle(ui, "Bypass", &p.bypass, setter);
     }
 
-    fn resized(&mut self, size: baseview::WindowSize) {
-        persist_size(&self.params.editor_size, size);
+    fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        controls(ui, &self.params, setter);
     }
 
-    fn editor_closed(&mut self) {
-        self.meters.set_editor_open(false);
-        self.gui = None;
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
-        // NOTE: wall time since the last frame: `stable_dt` stays at egui's 1/60 s guess when the repaint
-        // comes from the audio thread, which slows the meters whenever fewer frames are drawn.
-        let dt = ui.input(|i| i.unstable_dt).clamp(0.0, 0.25);
-        self.update_meters(dt);
-        let Some(gui) = self.gui.clone() else { return };
-        let setter = gui.param_setter();
+    fn plots(&mut self, ui: &mut egui::Ui, setter: &ParamSetter, width: f32, body_height: f32) {
         let p = self.params.clone();
-        let min = WINDOW.min_size.vec2();
-        ResizableWindow::new("de-esser").min_size(min).show(ui, |ui| {
-            header(ui, &p, &setter, &self.meters);
-            ui.add_space(6.0);
-            let full = ui.available_size();
-            ui.horizontal_top(|ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(CONTROLS_WIDTH);
-                    controls(ui, &p, &setter);
-                });
-                ui.separator();
-                let plot_w =
-                    (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
-                ui.vertical(|ui| {
-                    let analyser_h = (full.y * 0.62).max(160.0);
-                    self.analyser(ui, &p, &setter, egui::vec2(plot_w, analyser_h));
-                    ui.add_space(6.0);
-                    let h = (ui.available_height() - 8.0).max(60.0);
-                    self.history.show(ui, egui::vec2(plot_w, h));
-                });
-                ui.separator();
-                self.meter_column.show(ui);
-            });
-        });
+        let analyser_h = (body_height * 0.62).max(160.0);
+        self.analyser(ui, &p, setter, egui::vec2(width, analyser_h));
+        ui.add_space(6.0);
+        let h = (ui.available_height() - 8.0).max(60.0);
+        self.history.show(ui, egui::vec2(width, h));
     }
 }
 
-impl DeEsserEditor {
+impl DeEsserPanel {
     /// The analyser with the detection band and its handles; dragging sets Frequency and Width.
     fn analyser(&mut self, ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter, size: egui::Vec2) {
         let sr = self.meters.sample_rate_hz();
@@ -186,21 +147,6 @@ fn drag_gesture(setter: &ParamSetter, param: &FloatParam, handle: Option<&egui::
         setter.end_set_parameter(param);
     }
 }
-
-fn header(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter, meters: &DynamicsMeterBus) {
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new("STEM DE-ESSER").strong().size(18.0).color(theme::ACCENT));
-        ui.add_space(16.0);
-        ui.label(egui::RichText::new("Listen").strong().color(theme::REDUCTION));
-        choice(ui, &p.listen, setter);
-        ui.add_space(16.0);
-        toggle(ui, "Bypass", &p.bypass, setter);
-        status(ui, meters);
-    });
-}
-
-
-
 
 fn controls(ui: &mut egui::Ui, p: &DeEsserParams, setter: &ParamSetter) {
     section(ui, "Band");

@@ -78,7 +78,7 @@ impl Plugin for StemDeEsser {
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = nice_plug_egui::EguiEditor<editor::DeEsserEditor>;
+    type Editor = nice_plug_egui::EguiEditor<editor_widgets::EditorShell<editor::DeEsserPanel>>;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
@@ -98,10 +98,13 @@ impl Plugin for StemDeEsser {
         let mut dsp = DeEsserDsp::new(channels, buffer_config.sample_rate, MAX_LOOKAHEAD_MS);
         dsp.set_settings_immediately(&self.params.settings());
         self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
-        self.meters.reset_bad_samples();
         self.mono = vec![0.0; buffer_config.max_buffer_size as usize];
         self.dsp = Some(dsp);
         true
+    }
+
+    fn filter_state(state: &mut PluginState) {
+        editor_widgets::state_version::keep_settings_if_incompatible(state, Self::NAME, Self::VERSION);
     }
 
     fn reset(&mut self) {
@@ -112,10 +115,7 @@ impl Plugin for StemDeEsser {
     }
 
     fn deactivate(&mut self) {
-        let bad = self.meters.bad_samples();
-        if bad > 0 {
-            nice_log!("Stem De-Esser: replaced {bad} NaN, infinite or out-of-range input samples");
-        }
+        self.meters.log_replaced_samples(Self::NAME);
     }
 
     fn process(

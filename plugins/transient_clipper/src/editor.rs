@@ -6,15 +6,13 @@ use std::sync::Arc;
 
 use editor_widgets::clip_scope::{ClipHistory, ClipScope};
 use editor_widgets::clip_transfer::ClipTransfer;
-use editor_widgets::layout::{labelled, row, section, status, MeterColumn, CONTROLS_WIDTH};
+use editor_widgets::layout::{labelled, row, section};
+use editor_widgets::meter_bus::MeterSnapshot;
 use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::peak_columns::read_aligned;
-use editor_widgets::{theme, DynamicsMeterBus, GainReductionHistory, MeterBallistics};
-use nice_plug::context::gui::GuiContext;
+use editor_widgets::{create_shell, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, MeterBallistics};
 use nice_plug::prelude::*;
-use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{baseview, EguiEditor, NiceEguiApp, RepaintNotifier};
-use editor_widgets::editor_window::{create_editor, persist_size};
+use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::clip_curve::ClipCurve;
 
 use crate::params::{ClipperParams, WINDOW};
@@ -35,23 +33,22 @@ pub fn create(
     meters: Arc<DynamicsMeterBus>,
     scope: Arc<ScopeTaps>,
     repaint: RepaintNotifier,
-) -> Option<EguiEditor<ClipperEditor>> {
+) -> Option<EguiEditor<EditorShell<ClipperPanel>>> {
     let size = params.editor_size.clone();
-    create_editor(&WINDOW, &size, repaint, ClipperEditor::new(params, meters, scope))
+    create_shell(&WINDOW, size, meters.clone(), repaint, ClipperPanel::new(params, meters, scope))
 }
 
-/// Editor state (GUI thread only).
-pub struct ClipperEditor {
+/// The Transient Clipper's part of the editor (GUI thread only).
+pub struct ClipperPanel {
     params: Arc<ClipperParams>,
+    /// For the latency the scope compensates.
     meters: Arc<DynamicsMeterBus>,
     scope: Arc<ScopeTaps>,
-    gui: Option<GuiContext>,
     /// Scope columns read from the rings (input has room for the latency offset).
     input_columns: Vec<f32>,
     output_columns: Vec<f32>,
     /// Driven input columns, as drawn.
     driven_columns: Vec<f32>,
-    meter_column: MeterColumn,
     history: GainReductionHistory,
     /// Drive over the ceiling, dB: rises at once, falls like the meters (the operating point and the
     /// history readout; a single frame's value is 0 between two hits).
@@ -62,7 +59,7 @@ pub struct ClipperEditor {
     history_clock_s: f32,
 }
 
-impl ClipperEditor {
+impl ClipperPanel {
     fn new(params: Arc<ClipperParams>, meters: Arc<DynamicsMeterBus>, scope: Arc<ScopeTaps>) -> Self {
         let mut history = GainReductionHistory::new(HISTORY_POINTS);
         history.range_db = 24.0;
@@ -70,11 +67,9 @@ impl ClipperEditor {
             params,
             meters,
             scope,
-            gui: None,
             input_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS + MAX_OFFSET_COLUMNS],
             output_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS],
             driven_columns: vec![0.0; SCOPE_VISIBLE_COLUMNS + MAX_OFFSET_COLUMNS],
-            meter_column: MeterColumn::default(),
             history,
             over_ceiling: MeterBallistics::new(0.0),
             history_pending_db: 0.0,
@@ -88,9 +83,7 @@ impl ClipperEditor {
         ((latency as usize + SCOPE_SAMPLES_PER_COLUMN / 2) / SCOPE_SAMPLES_PER_COLUMN).min(MAX_OFFSET_COLUMNS)
     }
 
-    fn update(&mut self, dt_s: f32) {
-        let m = self.meters.take();
-        self.meter_column.update(&m, dt_s);
+    fn update_views(&mut self, m: &MeterSnapshot, dt_s: f32) {
         self.over_ceiling.update(m.max_gain_reduction_db, dt_s);
         // The history advances with time, not frames: a slow editor repeats its frame's value, a
         // fast one gathers several frames into a point.
@@ -121,100 +114,59 @@ impl ClipperEditor {
     }
 }
 
-impl NiceEguiApp for ClipperEditor {
-    fn build(
-        &mut self,
-        egui_ctx: egui::Context,
-        gui: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
-    ) -> Result<(), baseview::HandlerError> {
-        theme::apply(&egui_ctx);
-        self.gui = Some(gui);
-        self.meters.set_editor_open(true);
-        Ok(())
+impl EditorPanel for ClipperPanel {
+    const TITLE: &'static str = "STEM TRANSIENT CLIPPER";
+
+    fn update(&mut self, m: &MeterSnapshot, dt_s: f32) {
+        self.update_views(m, dt_s);
     }
 
-    fn resized(&mut self, size: baseview::WindowSize) {
-        persist_size(&self.params.editor_size, size);
-    }
-
-    fn editor_closed(&mut self) {
-        self.meters.set_editor_open(false);
-        self.gui = None;
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
-        // NOTE: wall time since the last frame. egui's `stable_dt` is its 1/60 s prediction whenever the
-        // repaint came from outside (here: the audio thread), which slows the meters and the history
-        // down whenever the editor draws fewer than 60 frames a second.
-        let dt = ui.input(|i| i.unstable_dt).clamp(0.0, 0.25);
-        self.update(dt);
-        let Some(gui) = self.gui.clone() else { return };
-        let setter = gui.param_setter();
-        let p = self.params.clone();
-        let min = WINDOW.min_size.vec2();
-        ResizableWindow::new("transient-clipper").min_size(min).show(ui, |ui| {
-            header(ui, &p, &setter, &self.meters);
-            ui.add_space(6.0);
-            let full = ui.available_size();
-            ui.horizontal_top(|ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(CONTROLS_WIDTH);
-                    controls(ui, &p, &setter);
-                });
-                ui.separator();
-                let plot_w =
-                    (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
-                ui.vertical(|ui| {
-                    let scope_h = (full.y * 0.5).max(140.0);
-                    let ceiling = 10f32.powf(p.ceiling_db.value() / 20.0);
-                    let offset = self.offset_columns();
-                    let input = &self.driven_columns[..SCOPE_VISIBLE_COLUMNS + offset];
-                    let mut scope = ClipScope::new(input, &self.output_columns, ceiling);
-                    scope.input_offset_columns = offset;
-                    scope.show(ui, egui::vec2(plot_w, scope_h));
-                    ui.add_space(6.0);
-                    // The transfer curve is square, at most ~60 % of the width, so the history keeps
-                    // room and the row never pushes the meter column out of the window.
-                    let h = (ui.available_height() - 8.0).max(80.0);
-                    let gap = ui.spacing().item_spacing.x;
-                    let side = h.min((plot_w - gap) * 0.62);
-                    ui.horizontal_top(|ui| {
-                        let s = p.settings();
-                        let curve = ClipCurve::new(s.curve, s.softness);
-                        let apply = |v: f64| curve.apply(v);
-                        let mut transfer = ClipTransfer::new(&apply);
-                        transfer.knee_start = curve.knee_start();
-                        let over = self.over_ceiling.value_db;
-                        transfer.operating_point = (over > 0.0).then(|| 10f64.powf(over as f64 / 20.0));
-                        transfer.show(ui, egui::vec2(side, side));
-                        let w = plot_w - side - gap;
-                        let history = ClipHistory {
-                            history: &self.history,
-                            title: "over ceiling",
-                            readout_db: Some(self.over_ceiling.hold_db),
-                            readout_label: "peak",
-                        };
-                        history.show(ui, egui::vec2(w, h));
-                    });
-                });
-                ui.separator();
-                self.meter_column.show(ui);
-            });
-        });
-    }
-}
-
-fn header(ui: &mut egui::Ui, p: &ClipperParams, setter: &ParamSetter, meters: &DynamicsMeterBus) {
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new("STEM TRANSIENT CLIPPER").strong().size(18.0).color(theme::ACCENT));
-        ui.add_space(16.0);
+    fn header(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        let p = &self.params;
         toggle(ui, "Delta", &p.delta, setter);
         toggle(ui, "Safety Clip", &p.safety_clip, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
-        status(ui, meters);
-    });
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        controls(ui, &self.params, setter);
+    }
+
+    fn plots(&mut self, ui: &mut egui::Ui, _setter: &ParamSetter, plot_w: f32, body_height: f32) {
+        let p = self.params.clone();
+        let scope_h = (body_height * 0.5).max(140.0);
+        let ceiling = 10f32.powf(p.ceiling_db.value() / 20.0);
+        let offset = self.offset_columns();
+        let input = &self.driven_columns[..SCOPE_VISIBLE_COLUMNS + offset];
+        let mut scope = ClipScope::new(input, &self.output_columns, ceiling);
+        scope.input_offset_columns = offset;
+        scope.show(ui, egui::vec2(plot_w, scope_h));
+        ui.add_space(6.0);
+        // The transfer curve is square, at most ~60 % of the width, so the history keeps
+        // room and the row never pushes the meter column out of the window.
+        let h = (ui.available_height() - 8.0).max(80.0);
+        let gap = ui.spacing().item_spacing.x;
+        let side = h.min((plot_w - gap) * 0.62);
+        ui.horizontal_top(|ui| {
+            let s = p.settings();
+            let curve = ClipCurve::new(s.curve, s.softness);
+            let apply = |v: f64| curve.apply(v);
+            let mut transfer = ClipTransfer::new(&apply);
+            transfer.knee_start = curve.knee_start();
+            let over = self.over_ceiling.value_db;
+            transfer.operating_point = (over > 0.0).then(|| 10f64.powf(over as f64 / 20.0));
+            transfer.show(ui, egui::vec2(side, side));
+            let w = plot_w - side - gap;
+            let history = ClipHistory {
+                history: &self.history,
+                title: "over ceiling",
+                readout_db: Some(self.over_ceiling.hold_db),
+                readout_label: "peak",
+            };
+            history.show(ui, egui::vec2(w, h));
+        });
+    }
 }
 
 fn controls(ui: &mut egui::Ui, p: &ClipperParams, setter: &ParamSetter) {

@@ -80,7 +80,7 @@ impl Plugin for StemTransientClipper {
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = nice_plug_egui::EguiEditor<editor::ClipperEditor>;
+    type Editor = nice_plug_egui::EguiEditor<editor_widgets::EditorShell<editor::ClipperPanel>>;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
@@ -101,11 +101,14 @@ impl Plugin for StemTransientClipper {
         dsp.set_settings_immediately(&self.params.settings());
         dsp.reset();
         self.latency.activate(context, &self.meters, dsp.latency_samples() as u32, buffer_config.sample_rate);
-        self.meters.reset_bad_samples();
         self.input_columns.reset();
         self.output_columns.reset();
         self.dsp = Some(dsp);
         true
+    }
+
+    fn filter_state(state: &mut PluginState) {
+        editor_widgets::state_version::keep_settings_if_incompatible(state, Self::NAME, Self::VERSION);
     }
 
     fn reset(&mut self) {
@@ -116,10 +119,7 @@ impl Plugin for StemTransientClipper {
     }
 
     fn deactivate(&mut self) {
-        let bad = self.meters.bad_samples();
-        if bad > 0 {
-            nice_log!("Stem Transient Clipper: replaced {bad} NaN, infinite or out-of-range input samples");
-        }
+        self.meters.log_replaced_samples(Self::NAME);
     }
 
     fn process(

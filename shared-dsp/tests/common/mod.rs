@@ -1,6 +1,8 @@
 //! Helpers shared by the shared-dsp integration tests: a seeded PRNG and signal makers.
 #![allow(dead_code)]
 
+pub mod stem;
+
 /// Deterministic xorshift64* generator, so failures reproduce.
 pub struct Rng(u64);
 

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use clap_host::{ClapBundle, PluginInstance};
 
+pub mod bad_input;
+pub mod keyed;
 pub mod latency_checks;
 pub mod main_port;
 pub mod params;
@@ -21,6 +23,12 @@ pub const DE_ESSER_ID: &str = "org.stemsuite.de-esser";
 
 /// CLAP id of the Stem Transient Clipper.
 pub const TRANSIENT_CLIPPER_ID: &str = "org.stemsuite.transient-clipper";
+
+/// CLAP id of the Stem Compressor (stereo main and sidechain).
+pub const STEM_COMPRESSOR_ID: &str = "org.stemsuite.stem-compressor";
+
+/// CLAP id of the Stem Compressor 5.1 (5.1 main and sidechain), in the same bundle.
+pub const STEM_COMPRESSOR_51_ID: &str = "org.stemsuite.stem-compressor-5.1";
 
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
@@ -132,6 +140,25 @@ pub fn clipper() -> PluginInstance {
     clipper_bundle()
         .create(TRANSIENT_CLIPPER_ID)
         .expect("create the transient clipper")
+}
+
+/// Loads the bundle that offers the stem compressor. Fails the test if no bundle does.
+pub fn stem_compressor_bundle() -> ClapBundle {
+    bundle_offering(STEM_COMPRESSOR_ID)
+}
+
+/// A fresh stem compressor instance (inactive, stereo + sidechain layout, default settings).
+pub fn stem_compressor() -> PluginInstance {
+    stem_compressor_bundle()
+        .create(STEM_COMPRESSOR_ID)
+        .expect("create the stem compressor")
+}
+
+/// A fresh Stem Compressor 5.1 instance (inactive, 5.1 + 5.1 sidechain, default settings).
+pub fn stem_compressor_51() -> PluginInstance {
+    bundle_offering(STEM_COMPRESSOR_51_ID)
+        .create(STEM_COMPRESSOR_51_ID)
+        .expect("create the stem compressor 5.1")
 }
 
 /// Reads `testdata/stems-a/<name>.wav` as planar f32 and its sample rate.
