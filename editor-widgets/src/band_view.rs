@@ -86,9 +86,12 @@ impl BandView {
             line(&self.stem, theme::SIGNAL);
             line(&self.key, theme::ACCENT);
         }
+        // Legend in the lower right corner, on its own background, clear of the hanging bars.
         let legend = [("stem", theme::SIGNAL), ("key", theme::ACCENT), ("reduction", theme::REDUCTION)];
+        let legend_rect = Rect::from_min_max(pos2(rect.right() - 74.0, rect.bottom() - 62.0), pos2(rect.right() - 4.0, rect.bottom() - 18.0));
+        painter.rect_filled(legend_rect, 2.0, theme::PANEL.gamma_multiply(0.9));
         for (k, (name, color)) in legend.iter().enumerate() {
-            painter.text(pos2(rect.right() - 8.0, rect.top() + 6.0 + 13.0 * k as f32), egui::Align2::RIGHT_TOP, *name,
+            painter.text(pos2(legend_rect.right() - 6.0, legend_rect.top() + 3.0 + 13.0 * k as f32), egui::Align2::RIGHT_TOP, *name,
                 egui::FontId::proportional(11.0), *color);
         }
         response

@@ -86,7 +86,8 @@ impl<P: EditorPanel> NiceEguiApp for EditorShell<P> {
         let setter = gui.param_setter();
         let (panel, meters, meter_column) = (&mut self.panel, &self.meters, &self.meter_column);
         ResizableWindow::new(P::TITLE).min_size(self.min_size.vec2()).show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wraps at the smallest window sizes rather than pushing the latency readout out of view.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(P::TITLE).strong().size(18.0).color(theme::ACCENT));
                 ui.add_space(16.0);
                 panel.header(ui, &setter);

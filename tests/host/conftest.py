@@ -15,14 +15,16 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from hostlib import STEM_NAMES  # noqa: E402 - needs the sys.path entry above
+
 REPO_ROOT = HERE.parents[1]
 BUNDLE_DIR = REPO_ROOT / "target" / "bundled"
 STEMS_DIR = REPO_ROOT / "testdata" / "stems-a"
-STEM_NAMES = ("drums", "bass", "keys", "vocals")
 
 BUS_COMPRESSOR = "Stem Bus Compressor"
 DE_ESSER = "Stem De-Esser"
 TRANSIENT_CLIPPER = "Stem Transient Clipper"
+STEM_COMPRESSOR = "Stem Compressor"
 
 _MISSING = "NO-VST3-BUNDLE-BUILT"
 _BUILD_HINT = (
@@ -79,22 +81,22 @@ def _named_bundle(vst3_bundles, name, package):
     return path
 
 
-@pytest.fixture(scope="session")
-def bus_compressor_vst3(vst3_bundles):
-    """The Bus Compressor bundle, `Stem Bus Compressor.vst3`."""
-    return _named_bundle(vst3_bundles, BUS_COMPRESSOR, "bus_compressor")
+def _bundle_fixture(name, package):
+    """A session fixture `<package>_vst3`: the bundle `<name>.vst3` (see `_named_bundle`)."""
+
+    @pytest.fixture(scope="session", name=f"{package}_vst3")
+    def fixture(vst3_bundles):
+        return _named_bundle(vst3_bundles, name, package)
+
+    fixture.__doc__ = f"The {name} bundle, `{name}.vst3`."
+    return fixture
 
 
-@pytest.fixture(scope="session")
-def de_esser_vst3(vst3_bundles):
-    """The De-Esser bundle, `Stem De-Esser.vst3`."""
-    return _named_bundle(vst3_bundles, DE_ESSER, "de_esser")
-
-
-@pytest.fixture(scope="session")
-def transient_clipper_vst3(vst3_bundles):
-    """The Transient Clipper bundle, `Stem Transient Clipper.vst3`."""
-    return _named_bundle(vst3_bundles, TRANSIENT_CLIPPER, "transient_clipper")
+bus_compressor_vst3 = _bundle_fixture(BUS_COMPRESSOR, "bus_compressor")
+de_esser_vst3 = _bundle_fixture(DE_ESSER, "de_esser")
+transient_clipper_vst3 = _bundle_fixture(TRANSIENT_CLIPPER, "transient_clipper")
+# Stereo main + stereo sidechain; the 5.1 variant is CLAP-only.
+stem_compressor_vst3 = _bundle_fixture(STEM_COMPRESSOR, "stem_compressor")
 
 
 def read_wav(path):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "worker.py"
@@ -59,6 +60,21 @@ DE_ESSER_PEDALBOARD_NAMES = {
 # Settings that really compress the stems (see the brief's stem-sum invariant).
 COMPRESSING = {"Threshold": -30.0, "Ratio": 4.0, "Attack": 5.0, "Release": 100.0, "Lookahead": 2.0}
 
+# The stems of testdata/stems-a that sum to its mix.
+STEM_NAMES = ("drums", "bass", "keys", "vocals")
+
+# A host that *disables* the sidechain bus (JUCE's disableNonMainBuses) crashes nice-plug 0.4.2's VST3
+# wrapper before the plugin's process() runs: setBusArrangements checks the aux bus against inputs[0],
+# accepts "stereo + 0 channels", and the wrapper then copies from the null channel pointers the host
+# passes for the disabled bus. No plugin code can intercept it. strict=True makes these tests fail as
+# soon as a fixed nice-plug stops the crash, so the note in README.md gets revisited.
+DISABLED_AUX_CRASH = pytest.mark.xfail(
+    strict=True, reason="nice-plug 0.4.2 VST3 wrapper reads null channel pointers of a disabled aux bus"
+)
+
+# The DawDreamer graphs with only the main input connected; the host disables the aux bus in the second.
+UNCONNECTED_SIDECHAIN_GRAPHS = ["main-only", pytest.param("main-only-disabled-aux", marks=DISABLED_AUX_CRASH)]
+
 
 def _signal_name(rc):
     if rc is not None and rc < 0:
@@ -109,6 +125,15 @@ def run_job(tmp_path, job, timeout=120, name="job"):
     return result, out
 
 
+def pedalboard_process(tmp_path, bundle, name, main, params=None, catch_errors=False):
+    """Processes `main` through `bundle` in pedalboard (a worker job) with `params` ({python name: value});
+    returns (result, output). With `catch_errors` an exception pedalboard raises (as opposed to a crash) is
+    returned as result["error"] instead of failing the test."""
+    job = {"host": "pedalboard", "op": "process", "bundle": str(bundle), "main": save_audio(tmp_path, name, main),
+           "params": params or {}, "catch_errors": catch_errors}
+    return run_job(tmp_path, job, name=name)
+
+
 def pedalboard_describe(tmp_path_factory, bundle, label):
     """pedalboard's view of `bundle` (name, parameters with ranges and defaults, latency): a worker job."""
     result, _ = run_job(
@@ -154,6 +179,38 @@ def dawdreamer_render(tmp_path, bundle, name, main, key=None, params=None, graph
     return result, out
 
 
+def stem_sum_figures(tmp_path, bundle, stems, params, stem_block, mix_block):
+    """Renders each of STEM_NAMES and the mix in DawDreamer with the mix on the sidechain (the stems at
+    `stem_block`, the mix at `mix_block`); returns (the mix's result, mix gain in dB, max abs difference
+    between the sum of the processed stems and the processed mix)."""
+    mix = stems["mix"]
+    total = np.zeros_like(mix, dtype=np.float64)
+    for name in STEM_NAMES:
+        _, out = dawdreamer_render(tmp_path, bundle, f"stem-{name}", stems[name], mix, params, block=stem_block)
+        total += out
+    result, out_mix = dawdreamer_render(tmp_path, bundle, "mix", mix, mix, params, block=mix_block)
+    return result, gain_db(out_mix, mix), max_abs_diff(total, out_mix)
+
+
+def stereo_impulse(n=4096, at=1000):
+    """A 0.25 impulse at `at` on the left and, 7 samples later and inverted, on the right: (2, n) float32."""
+    imp = np.zeros((2, n), dtype=np.float32)
+    imp[0, at] = 0.25
+    imp[1, at + 7] = -0.25
+    return imp
+
+
+def impulse_delays(out, imp):
+    """Per channel, argmax|out| - argmax|imp|: the delay of an impulse response."""
+    return [int(np.argmax(np.abs(out[c]))) - int(np.argmax(np.abs(imp[c]))) for c in range(imp.shape[0])]
+
+
+def best_lag(out, inp, m=20000):
+    """The lag (samples) at which the first `m` samples of out's and inp's first channel correlate best."""
+    m = min(m, out.shape[1], inp.shape[1])
+    return int(np.argmax(np.correlate(out[0, :m], inp[0, :m], "full"))) - (m - 1)
+
+
 def save_audio(tmp_path, name, audio):
     """Saves (channels, samples) audio as float32 .npy and returns its path."""
     path = Path(tmp_path) / f"{name}.npy"
@@ -184,6 +241,32 @@ def env_without_display():
     return env
 
 
+def band_energies(x, bands_hz, sr=SR, frame=1024, hop=512, offset=0, frames=None):
+    """Energy of `x` (channels, samples) per band and frame: Hann frames of `frame` samples every `hop`,
+    starting at `offset`; band (lo, hi) in Hz takes the bins from ceil(lo) to floor(hi), summed over the
+    channels. Returns an array (bands, frames); `frames` limits the count (default: as many as fit)."""
+    x = np.asarray(x, dtype=np.float64)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame) / frame)
+    if frames is None:
+        frames = (x.shape[1] - offset - frame) // hop + 1
+    idx = offset + np.arange(frames)[:, None] * hop + np.arange(frame)[None, :]
+    spec = np.abs(np.fft.rfft(x[:, idx] * window, axis=-1)) ** 2  # (channels, frames, bins)
+    out = np.empty((len(bands_hz), frames))
+    for b, (lo, hi) in enumerate(bands_hz):
+        first, last = int(np.ceil(lo * frame / sr)), int(np.floor(hi * frame / sr))
+        out[b] = spec[..., first : last + 1].sum(axis=(0, 2))
+    return out
+
+
+def frame_levels_db(x, frame=1024, hop=512, frames=None):
+    """Mean-square level (dBFS) of each `frame`-sample frame of `x` every `hop`, over all channels."""
+    x = np.asarray(x, dtype=np.float64)
+    if frames is None:
+        frames = (x.shape[1] - frame) // hop + 1
+    idx = np.arange(frames)[:, None] * hop + np.arange(frame)[None, :]
+    return 10 * np.log10(np.maximum(np.mean(x[:, idx] ** 2, axis=(0, 2)), 1e-30))
+
+
 def band_figures(inp, out, sr=SR, latency=0, frame=1024, hop=512):
     """The de-esser's vocal figures (as in shared-dsp/tests/deesser_vocal.rs), on (channels, samples) arrays.
 
@@ -192,23 +275,12 @@ def band_figures(inp, out, sr=SR, latency=0, frame=1024, hop=512):
     energy, non-sibilant when 4-10 kHz is at least 10 dB below 200 Hz-3 kHz. Energies are summed per class.
     Returns a dict: sibilant_frames, non_sibilant_frames, sibilant_drop_db (4-10 kHz, input over output),
     non_sibilant_change_db (200 Hz-3 kHz, output over input)."""
-    inp = np.asarray(inp, dtype=np.float64)
-    out = np.asarray(out, dtype=np.float64)
-    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame) / frame)
-    hi = (int(np.ceil(4000 * frame / sr)), int(np.floor(10000 * frame / sr)))
-    mid = (int(np.ceil(200 * frame / sr)), int(np.floor(3000 * frame / sr)))
-    n = min(inp.shape[1], out.shape[1])
-    starts = np.arange(0, n - latency - frame + 1, hop)
-    idx = starts[:, None] + np.arange(frame)[None, :]
-
-    def energies(x, offset):
-        spec = np.abs(np.fft.rfft(x[:, idx + offset] * window, axis=-1)) ** 2  # (channels, frames, bins)
-        return spec[..., hi[0] : hi[1] + 1].sum(axis=(0, 2)), spec[..., mid[0] : mid[1] + 1].sum(axis=(0, 2))
-
-    hi_in, mid_in = energies(inp, 0)
-    hi_out, mid_out = energies(out, latency)
-    power = np.mean(inp[:, idx] ** 2, axis=(0, 2))
-    loud = 10 * np.log10(np.maximum(power, 1e-30)) > -50
+    n = min(np.shape(inp)[1], np.shape(out)[1])
+    frames = (n - latency - frame) // hop + 1
+    bands = [(4000, 10000), (200, 3000)]
+    hi_in, mid_in = band_energies(inp, bands, sr, frame, hop, 0, frames)
+    hi_out, mid_out = band_energies(out, bands, sr, frame, hop, latency, frames)
+    loud = frame_levels_db(inp, frame, hop, frames) > -50
     sib = loud & (hi_in > mid_in)
     non = loud & (hi_in * 10 <= mid_in)
     return {

@@ -20,6 +20,7 @@ KNOWN = {
     "Stem Bus Compressor": ("Threshold", -30.0),
     "Stem De-Esser": ("Threshold", -30.0),
     "Stem Transient Clipper": ("Ceiling", -6.0),
+    "Stem Compressor": ("Threshold", -30.0),
 }
 
 

@@ -8,7 +8,7 @@ Parameters are set by their displayed value (worker.py bisects). Every plugin ca
 import numpy as np
 import pytest
 
-from hostlib import dawdreamer_render, db, run_job
+from hostlib import dawdreamer_render, db, impulse_delays, run_job, stereo_impulse
 
 DISPLAY_NAMES = [
     "Drive", "Ceiling", "Output", "Mix", "Curve", "Softness", "Oversampling", "Filter", "Transient Only",
@@ -78,15 +78,12 @@ def test_clipper_reported_latency_is_the_impulse_argmax(transient_clipper_vst3, 
     """Drive 0 dB, Ceiling 0 dBFS (a 0.25 impulse stays below the knee): the latency DawDreamer reads from the
     plugin equals argmax|out| - argmax|in| in both channels; Off reports 0. DawDreamer does not compensate, so
     this is the delay a host must make up for."""
-    n, at = 4096, 1000
-    imp = np.zeros((2, n), dtype=np.float32)
-    imp[0, at] = 0.25
-    imp[1, at + 7] = -0.25  # the right channel's impulse comes 7 samples later, inverted
+    imp = stereo_impulse()  # the right channel's impulse comes 7 samples later, inverted
     params = {"Drive": 0.0, "Ceiling": 0.0, "Oversampling": factor, "Filter": phase}
     result, out = dd(tmp_path, transient_clipper_vst3, "impulse", imp, params)
     got = result["set_params"]
     assert (got["Oversampling"], got["Filter"]) == (factor, phase), got
-    measured = [int(np.argmax(np.abs(out[c]))) - int(np.argmax(np.abs(imp[c]))) for c in range(2)]
+    measured = impulse_delays(out, imp)
     print(f"{factor} {phase}: reported {result['latency']}, impulse argmax delay {measured}, "
           f"peaks {np.max(np.abs(out), axis=1).round(4).tolist()}")
     assert measured == [result["latency"]] * 2, f"reported latency {result['latency']}, impulse delay {measured}"

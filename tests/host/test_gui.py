@@ -17,6 +17,11 @@ it run at about real time; the scope, meters and history then see a stream as in
 cropped to the editor window, is written like the others with the suffix "-live" (docs/transient_clipper.png
 is one), and the test fails unless the scope shows the part of the driven input beyond the ceiling and the
 output. The pacer keeps one core busy for the ~20 s of that test.
+
+The Stem Compressor is shown the same way in Unmask, with the keys stem on the main input and the vocal stem
+played in step on the sidechain (a second playback processor feeding the plugin's aux bus, as in worker.py);
+docs/stem_compressor.png is that screenshot. Its band view must show the stem's and the key's band levels and
+the reduction bars; with silence playing instead it must show none of them.
 """
 
 import json
@@ -310,8 +315,13 @@ process = _, _ : (_ + k * burn), (_ + k * burn);"""
 
 job = json.load(open(sys.argv[1]))
 sr, block = int(job["sr"]), int(job["block"])
-stem = np.load(job["main"]).astype(np.float32)
-loop = np.ascontiguousarray(np.tile(stem, (1, int(job["loops"]))))
+
+
+def looped(path):
+    return np.ascontiguousarray(np.tile(np.load(path).astype(np.float32), (1, int(job["loops"]))))
+
+
+loop = looped(job["main"])
 loop_s = loop.shape[1] / sr
 
 engine = daw.RenderEngine(sr, block)
@@ -319,6 +329,8 @@ plugin = engine.make_plugin_processor("plugin", job["bundle"])
 descs = plugin.get_parameters_description()
 texts = {name: _dd_set(plugin, _dd_param_index(plugin, descs, name), v) for name, v in job["params"].items()}
 playback = engine.make_playback_processor("main", loop)
+# An optional key ("key": a .npy as long as the main one) plays in step on the plugin's sidechain (aux) bus.
+key_playback = engine.make_playback_processor("key", looped(job["key"])) if job.get("key") else None
 pacer = engine.make_faust_processor("pacer")
 result = {"ok": True, "set_params": texts, "latency": int(plugin.get_latency_samples())}
 
@@ -332,7 +344,10 @@ def use_pacer(n):
 
 
 use_pacer(0)
-if not engine.load_graph([(playback, []), (pacer, ["main"]), (plugin, ["pacer"])]):
+graph = [(playback, []), (pacer, ["main"]), (plugin, ["pacer"])]
+if key_playback is not None:
+    graph[1:] = [(key_playback, []), (pacer, ["main"]), (plugin, ["pacer", "key"])]
+if not engine.load_graph(graph):
     raise RuntimeError("load_graph returned False")
 
 
@@ -395,35 +410,127 @@ LIVE_GRABS = 6
 MIN_LIVE_PIXELS = 1500
 
 
+def _colour_mask(region, rgb, tol=3):
+    return np.all(np.abs(region.astype(np.int16) - np.array(rgb, dtype=np.int16)) <= tol, axis=-1)
+
+
 def _pixels_of(region, rgb, tol=3):
-    return int(np.all(np.abs(region.astype(np.int16) - np.array(rgb, dtype=np.int16)) <= tol, axis=-1).sum())
+    return int(_colour_mask(region, rgb, tol).sum())
+
+
+def _live_editor(bundle, tmp_path, params, main, key=None, score_rgb=REDUCTION_RGB, kind="live"):
+    """Shows `bundle`'s editor while `main` (and `key` on the sidechain) plays through it with `params`
+    (LIVE_EDITOR, paced); keeps the grab with the most pixels of `score_rgb` and saves the editor window as
+    "<bundle>-<kind>.png". Fails unless the host stayed alive, the render thread finished a loop and the
+    window is not blank. Returns (editor pixels, PNG path, the child's result)."""
+    script = tmp_path / "live_editor.py"
+    script.write_text(f"HOST_DIR = {str(WORKER.parent)!r}\n" + LIVE_EDITOR)
+    job = {"sr": 48000, "block": 256, "loops": 1, "params": params, "pace": True}
+    for name, audio in (("main", main), ("key", key)):
+        if audio is not None:
+            job[name] = str(tmp_path / f"{name}.npy")
+            np.save(job[name], audio)
+    shot, win, alive, log = _show_editor(bundle, tmp_path, job, script, LIVE_SETTLE_S, grabs=LIVE_GRABS,
+                                         score=lambda s, w: _pixels_of(_editor_region(s, w), score_rgb))
+    region = _editor_region(shot, win)
+    png = _screenshot_path(bundle, tmp_path, kind=kind)
+    _write_png(png, np.ascontiguousarray(region))
+    result_file = tmp_path / "editor.result.json"
+    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    print(f"screenshot: {png}; editor window {win}; {result}\n{log}")
+    assert alive, f"DawDreamer died while the editor was open:\n{log}"
+    assert "WORKER: rendered" in log, f"the render thread never finished a loop of the stem:\n{log}"
+    _assert_not_blank(region, win, png)
+    return region, png, result
 
 
 def test_clipper_editor_with_live_audio(transient_clipper_vst3, stems, tmp_path):
     """The Transient Clipper editor while the drum stem plays through it (Drive 12 dB into a -9 dBFS ceiling,
     Transient Only 50 %): not blank, and the scope draws the part of the driven input beyond the ceiling
     (clipped off) and the output, in their colours. Saves the editor window as "<bundle>-live.png"."""
-    script = tmp_path / "live_editor.py"
-    script.write_text(f"HOST_DIR = {str(WORKER.parent)!r}\n" + LIVE_EDITOR)
-    drums = stems["drums"]
-    main = tmp_path / "drums.npy"
-    np.save(main, drums)
-    job = {"sr": 48000, "block": 256, "main": str(main), "loops": 1, "params": LIVE_PARAMS, "pace": True}
-    shot, win, alive, log = _show_editor(transient_clipper_vst3, tmp_path, job, script, LIVE_SETTLE_S,
-                                         grabs=LIVE_GRABS,
-                                         score=lambda s, w: _pixels_of(_editor_region(s, w), REDUCTION_RGB))
-    region = _editor_region(shot, win)
-    png = _screenshot_path(transient_clipper_vst3, tmp_path, kind="live")
-    _write_png(png, np.ascontiguousarray(region))
-    result_file = tmp_path / "editor.result.json"
-    result = json.loads(result_file.read_text()) if result_file.exists() else {}
-    print(f"screenshot: {png}; editor window {win}; {result}\n{log}")
-    assert alive, f"DawDreamer died while the editor was open:\n{log}"
+    region, png, result = _live_editor(transient_clipper_vst3, tmp_path, LIVE_PARAMS, stems["drums"])
     assert result.get("set_params") == {"Drive": "12.0", "Ceiling": "-9.0", "Transient Only": "50"}, result
-    assert "WORKER: rendered" in log, f"the render thread never finished a loop of the stem:\n{log}"
-    _assert_not_blank(region, win, png)
     counts = {name: _pixels_of(region, rgb) for name, rgb in
               (("input x drive", INPUT_RGB), ("clipped off", WARNING_RGB), ("output", SIGNAL_RGB))}
     print(f"scope colours (pixels): {counts}")
     thin = {name: c for name, c in counts.items() if c < MIN_LIVE_PIXELS and name != "input x drive"}
     assert not thin, f"the scope shows too little of {thin} (need {MIN_LIVE_PIXELS} px each): no live audio? {png}"
+
+
+# The Stem Compressor's Unmask view (editor-widgets band_view.rs), the upper plot of the editor's plot column, draws
+# the stem's band levels as a SIGNAL line, the key's as an ACCENT line and the reduction per band as bars hanging
+# from the top: REDUCTION at 80 % (gamma_multiply(0.8), premultiplied alpha) over the plot's PANEL background,
+# about (196, 127, 55). Levels at or below the axis floor (-96 dBFS: silence) lie on the view's bottom edge, so
+# the line pixels are counted above its lowest FLOOR_ROWS rows. The meter column also draws in SIGNAL and
+# REDUCTION, so the counts are taken in the band view only.
+ACCENT_RGB, PANEL_RGB, BACKGROUND_RGB = (0x6C, 0xA8, 0xFF), (0x12, 0x14, 0x18), (0x1B, 0x1E, 0x24)
+REDUCTION_BAR_RGB = tuple(round(0.8 * r + 0.2 * p) for r, p in zip(REDUCTION_RGB, PANEL_RGB))
+FLOOR_ROWS = 8
+# Unmask on the keys stem keyed by the vocal stem on the sidechain.
+STEM_LIVE_PARAMS = {"Stem": "Keys", "Mode": "Unmask", "Key": "External", "Threshold": -50.0, "Ratio": 4.0,
+                    "Range": 12.0}
+# Pixels the live Unmask view must show: of each band-level line (above the floor) and of the reduction bars.
+# Measured with the song playing: about 700-900 of each line and 12000-14000 of bars; with silence playing: none.
+MIN_BAND_LINE_PIXELS, MIN_REDUCTION_BAR_PIXELS = 300, 3000
+
+
+def _runs(indices, max_gap=1):
+    """Splits sorted indices into runs of neighbours at most `max_gap` apart."""
+    return np.split(indices, np.flatnonzero(np.diff(indices) > max_gap) + 1) if indices.size else []
+
+
+def _band_view(region):
+    """The band view of a Stem Compressor screenshot in Unmask. The plot column is the widest run of columns
+    (1-pixel grid lines bridged) where the plots' PANEL background covers at least 40 % of the height; in it,
+    the band view is the first run of at least 100 rows that are not mostly window BACKGROUND (the gap between
+    the band view and the history below it is; the stem buttons above are shorter)."""
+    panel = _colour_mask(region, PANEL_RGB, 1)
+    columns = max(_runs(np.flatnonzero(panel.sum(axis=0) >= 0.4 * region.shape[0]), max_gap=3), key=len, default=[])
+    assert len(columns) >= 200, f"no plot column found (widest run of mostly-panel columns: {len(columns)})"
+    plots = region[:, columns[0] : columns[-1] + 1]
+    rows = [r for r in _runs(np.flatnonzero(_colour_mask(plots, BACKGROUND_RGB, 1).mean(axis=1) < 0.5))
+            if r.size >= 100]
+    assert rows, "no band view found in the plot column"
+    return plots[rows[0][0] : rows[0][-1] + 1]
+
+
+def _unmask_colours(region):
+    """Pixels of the band view's colours: the two lines above the floor, and the reduction bars."""
+    view = _band_view(region)
+    above_floor = view[:-FLOOR_ROWS]
+    return {"stem": _pixels_of(above_floor, SIGNAL_RGB), "key": _pixels_of(above_floor, ACCENT_RGB),
+            "reduction bars": _pixels_of(view, REDUCTION_BAR_RGB), "band view": f"{view.shape[1]}x{view.shape[0]}"}
+
+
+def _unmask_live(bundle, tmp_path, main, key, kind):
+    """The Stem Compressor editor with STEM_LIVE_PARAMS while `main` plays with `key` on the sidechain:
+    (band view colour counts, PNG path)."""
+    region, png, result = _live_editor(bundle, tmp_path, STEM_LIVE_PARAMS, main, key=key,
+                                       score_rgb=REDUCTION_BAR_RGB, kind=kind)
+    assert result.get("set_params") == {"Stem": "Keys", "Mode": "Unmask", "Key": "External", "Threshold": "-50.0",
+                                        "Ratio": "4.0", "Range": "12.0"}, result
+    counts = _unmask_colours(region)
+    print(f"{kind}: Unmask band view colours (pixels): {counts}")
+    return counts, png
+
+
+def test_stem_compressor_editor_with_live_audio(stem_compressor_vst3, stems, tmp_path):
+    """The Stem Compressor editor in Unmask while the keys stem plays through it with the vocal stem on the
+    sidechain (Stem Keys, Key External, Threshold -50 dB, Ratio 4, Range 12 dB): the band view draws the stem's
+    and the key's band levels and the reduction bars. Saves the editor window as "<bundle>-live.png"
+    (docs/stem_compressor.png is one)."""
+    counts, png = _unmask_live(stem_compressor_vst3, tmp_path, stems["keys"], stems["vocals"], "live")
+    thin = {name: counts[name] for name in ("stem", "key") if counts[name] < MIN_BAND_LINE_PIXELS}
+    if counts["reduction bars"] < MIN_REDUCTION_BAR_PIXELS:
+        thin["reduction bars"] = counts["reduction bars"]
+    assert not thin, f"the Unmask view shows too little of {thin}: no live audio or no sidechain? {png}"
+
+
+def test_stem_compressor_editor_with_silence(stem_compressor_vst3, stems, tmp_path):
+    """The same editor and settings with silence playing on the main input and the sidechain: the band view
+    shows no line above its floor and no reduction bar, so the live test's thresholds fail without audio.
+    (Silence is played rather than nothing: the plugin only takes the settings up once the host processes.)"""
+    silence = np.zeros_like(stems["keys"])
+    counts, png = _unmask_live(stem_compressor_vst3, tmp_path, silence, silence, "silence")
+    assert counts["reduction bars"] <= 20, f"reduction bars with silence playing: {counts} {png}"
+    assert max(counts["stem"], counts["key"]) <= MIN_BAND_LINE_PIXELS / 3, f"band lines with silence: {counts} {png}"

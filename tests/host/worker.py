@@ -14,6 +14,7 @@ Job keys:
   graph     DawDreamer only: "main+key" (default), "main-only", "main-only-disabled-aux"
   out       .npy path for the output
   result    .json path for the result (parameter lists, latency, texts)
+  catch_errors  if true, an exception the host raises is written to result["error"] (exit code 0)
 """
 
 import json
@@ -204,13 +205,19 @@ def main():
         job = json.load(f)
     t0 = time.monotonic()
     result = {"ok": False}
-    if job["host"] == "pedalboard":
-        pedalboard_job(job, result)
-    elif job["host"] == "dawdreamer":
-        dawdreamer_job(job, result)
-    else:
-        raise ValueError(job["host"])
-    result["ok"] = True
+    try:
+        if job["host"] == "pedalboard":
+            pedalboard_job(job, result)
+        elif job["host"] == "dawdreamer":
+            dawdreamer_job(job, result)
+        else:
+            raise ValueError(job["host"])
+    except Exception as e:  # noqa: BLE001 - the test decides which errors are expected
+        if not job.get("catch_errors"):
+            raise
+        result["error"] = f"{type(e).__name__}: {e}"
+        print(f"WORKER: host raised {result['error']}", flush=True)
+    result["ok"] = "error" not in result
     result["seconds"] = time.monotonic() - t0
     _write(job, result)
     print("WORKER: done", flush=True)
