@@ -15,12 +15,17 @@ import pytest
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "ardour" / "session_roundtrip.lua"
 
+# Latency (samples) Ardour must report for the plugin once the KNOWN setting is made (the De-Esser's default
+# 1 ms lookahead, the clipper's default 4x linear phase, the Stem Compressor in Unmask at 2048).
+LATENCY = {"Stem Bus Compressor": 0, "Stem De-Esser": 48, "Stem Transient Clipper": 107, "Stem Compressor": 2047}
+
 # Plugin name -> (parameter label, plain value to set). Unknown plugins: their first input parameter at 25 %.
 KNOWN = {
     "Stem Bus Compressor": ("Threshold", -30.0),
     "Stem De-Esser": ("Threshold", -30.0),
     "Stem Transient Clipper": ("Ceiling", -6.0),
-    "Stem Compressor": ("Threshold", -30.0),
+    # Mode = Unmask (the enum's plain value 1): Ardour must then hold the plugin's 2047-sample latency.
+    "Stem Compressor": ("Mode", 1.0),
 }
 
 
@@ -92,6 +97,8 @@ def test_session_roundtrip(vst3_bundle, tmp_path):
 
     m = re.search(r"^VALUE (\S+)$", create.stdout, re.M)
     assert m, log
+    lat = re.search(r"^LATENCY (\d+)$", create.stdout, re.M)
+    assert lat and int(lat.group(1)) == LATENCY.get(plugin, 0), f"Ardour's latency for {plugin}: {lat and lat.group(1)}\n{log}"
     state = (sess_dir / f"{sess_name}.ardour").read_text()
     assert re.search(r'<Processor [^>]*name="%s"[^>]*type="vst3"' % re.escape(plugin), state), (
         f"saved session has no VST3 processor named {plugin!r}\n{log}"

@@ -110,6 +110,8 @@ if mode == "create" then
   end
 
   roll(s, 2.0)
+  -- The latency Ardour has for the plugin after rolling (it compensates by it).
+  print(string.format("LATENCY %d", p:signal_latency()))
   if s:save_state("", false, false, false, false, false) ~= 0 then fail("save_state failed") end
   print(string.format("VALUE %.6f", value))
 
