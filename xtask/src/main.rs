@@ -1,6 +1,7 @@
 //! Project tasks: bundling (nice-plug-xtask), building and installing every plugin, and the full
 //! test suite including real-host tests.
 
+mod bench;
 mod install;
 mod plugins;
 mod test;
@@ -13,6 +14,7 @@ const USAGE: &str = "Usage:
   cargo xtask test                    the whole test suite: unit, DSP, CLAP host, VST3 hosts, GUI
   cargo xtask setup                   only install the host-test dependencies (Debian packages, venv)
   cargo xtask aliasing                measure the clipper's aliasing, write docs/ALIASING.md
+  cargo xtask bench                   time every plugin (CLAP host) and DSP unit, write docs/BENCHMARKS.md
   cargo xtask bundle <pkg> [--release]  nice-plug-xtask's bundler (any cargo build option)";
 
 /// `cargo xtask aliasing`: runs the aliasing example in release and writes its table to docs/ALIASING.md.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(&args[1..]),
         Some("setup") => test::setup(),
         Some("aliasing") => aliasing(),
+        Some("bench") => bench::bench(),
         Some("bundle") | Some("bundle-universal") => {
             nice_plug_xtask::main_with_args("cargo xtask", args).map_err(|e| format!("{e:#}"))
         }

@@ -63,6 +63,8 @@ pub struct PluginInstance {
     /// Whether the render functions service host requests between blocks (the default), or leave
     /// them pending, as a host that is busy elsewhere would.
     pub(crate) service_between_blocks: bool,
+    /// Wall time spent inside the plugin's `process()` during the last render call, per block.
+    pub(crate) process_times: Vec<std::time::Duration>,
     /// Keeps the library loaded; must be the last field so it drops after the plugin is destroyed.
     _bundle: ClapBundle,
 }
@@ -144,6 +146,7 @@ impl PluginInstance {
             restarts_in_activate: 0,
             output_events: Vec::new(),
             service_between_blocks: true,
+            process_times: Vec::new(),
             _bundle: bundle,
         };
         // Plugins may ask for a main-thread callback during init.

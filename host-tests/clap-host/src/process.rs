@@ -198,6 +198,8 @@ impl PluginInstance {
         let mut in_bufs: Vec<clap_audio_buffer> = in_ports.iter().map(|p| p.buffer).collect();
         let mut out_bufs: Vec<clap_audio_buffer> = out_ports.iter().map(|p| p.buffer).collect();
         let _ftz = ScopedFlushDenormals::enable();
+        self.process_times.clear();
+        self.process_times.reserve(blocks.len());
 
         for (block_index, &n) in blocks.iter().enumerate() {
             // Fill the inputs through the raw pointers only (the plugin may hold copies of them).
@@ -256,7 +258,10 @@ impl PluginInstance {
             };
             let status = {
                 let _audio = AudioThreadGuard::enter();
-                unsafe { (self.raw().process.unwrap())(self.plugin, &process) }
+                let started = std::time::Instant::now();
+                let status = unsafe { (self.raw().process.unwrap())(self.plugin, &process) };
+                self.process_times.push(started.elapsed());
+                status
             };
             if status == CLAP_PROCESS_ERROR {
                 self.output_events = std::mem::take(&mut out_events.events);
@@ -325,5 +330,11 @@ impl PluginInstance {
     /// Events the plugin pushed to the output event list during the last render call.
     pub fn output_events(&self) -> &[OutputEvent] {
         &self.output_events
+    }
+
+    /// Wall time of each `process()` call of the last render call, in block order: what a DAW's
+    /// audio thread spends in the plugin, without the host's own copying.
+    pub fn process_times(&self) -> &[std::time::Duration] {
+        &self.process_times
     }
 }
