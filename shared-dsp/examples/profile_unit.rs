@@ -17,6 +17,9 @@ use shared_dsp::stem_compressor::{KeyRouting, StemCompressor, StemCompressorSett
 const RATE_HZ: f32 = 48_000.0;
 const BLOCK: usize = 512;
 
+/// One block of stereo audio processed in place, with its key.
+type Process = Box<dyn FnMut(&mut [&mut [f32]], &[&[f32]])>;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let unit = args.get(1).map(String::as_str).unwrap_or("compressor");
@@ -32,7 +35,7 @@ fn main() {
     let mut audio: Vec<Vec<f32>> = (0..2).map(|_| (0..frames).map(|_| next()).collect()).collect();
     let key: Vec<Vec<f32>> = (0..2).map(|_| (0..frames).map(|_| next()).collect()).collect();
     let comp = CompressorSettings { threshold_db: -24.0, ratio: 4.0, lookahead_ms: 2.0, ..Default::default() };
-    let mut process: Box<dyn FnMut(&mut [&mut [f32]], &[&[f32]])> = match unit {
+    let mut process: Process = match unit {
         "compressor" => {
             let mut c = Compressor::new(2, 10.0, RATE_HZ);
             c.set_settings_immediately(&comp);
