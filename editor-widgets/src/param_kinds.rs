@@ -35,6 +35,13 @@ pub fn hz_param(name: &str, default: f32, range: FloatRange) -> FloatParam {
     FloatParam::new(name, default, range).with_unit(" Hz").with_value_to_string(formatters::v2s_f32_rounded(0))
 }
 
+/// Longest lookahead of the compressors in ms; their delay lines are sized for it in `activate`.
+pub const MAX_LOOKAHEAD_MS: f32 = 10.0;
+
+/// Lookahead range in ms.
+pub fn lookahead_range() -> FloatRange {
+    FloatRange::Linear { min: 0.0, max: MAX_LOOKAHEAD_MS }
+}
 /// Threshold range in dBFS.
 pub fn threshold_range() -> FloatRange {
     FloatRange::Linear { min: -60.0, max: 0.0 }

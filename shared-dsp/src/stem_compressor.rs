@@ -162,6 +162,8 @@ pub struct StemCompressor {
     unmask_dry_delays: Vec<DelayLine>,
     unmask_key_delays: Vec<DelayLine>,
     unmask_output: OutputStage,
+    /// Channels that receive the gain (the others pass delayed), as last given to both engines.
+    gain_mask: [bool; MAX_CHANNELS],
     /// Key scratch, `CHUNK` samples per channel.
     key_scratch: Vec<[f32; CHUNK]>,
     /// Ramps the output in after a switch.
@@ -188,6 +190,7 @@ impl StemCompressor {
             unmask_dry_delays: Vec::new(),
             unmask_key_delays: Vec::new(),
             unmask_output: OutputStage::new(&unmask_targets(&settings.dynamics), sample_rate_hz),
+            gain_mask: [true; MAX_CHANNELS],
             key_scratch: vec![[0.0; CHUNK]; MAX_CHANNELS],
             switch_fade: Smoother::new(SmoothingStyle::Linear, SWITCH_FADE_MS, sample_rate_hz, 1.0),
             processed_since_reset: false,
@@ -262,8 +265,10 @@ impl StemCompressor {
         self.switch_fade.reset_to(1.0);
     }
 
-    fn apply_masks(&mut self) {
-        let (key_mask, gain_mask) = if self.is_surround() {
+    /// Which channels feed the detector and which receive the gain: 5.1 leaves the LFE out of the key
+    /// (and out of the gain with LFE Bypass); a stereo pair follows the channel mode.
+    fn channel_masks(&self) -> ([bool; MAX_CHANNELS], [bool; MAX_CHANNELS]) {
+        if self.is_surround() {
             let mut key = [false; MAX_CHANNELS];
             key[..6].fill(true);
             key[LFE_CHANNEL] = false;
@@ -275,7 +280,12 @@ impl StemCompressor {
             self.settings.channel_mode.masks()
         } else {
             ([true; MAX_CHANNELS], [true; MAX_CHANNELS])
-        };
+        }
+    }
+
+    fn apply_masks(&mut self) {
+        let (key_mask, gain_mask) = self.channel_masks();
+        self.gain_mask = gain_mask;
         self.compressor.set_channel_masks(key_mask, gain_mask);
         self.unmask.set_channel_masks(key_mask, gain_mask);
     }
@@ -430,7 +440,7 @@ impl StemCompressor {
             }
         }
         self.unmask.process(audio, &keys[..channels]);
-        let gain_mask = self.gain_mask();
+        let gain_mask = self.gain_mask;
         for i in 0..n {
             let g = self.unmask_output.next_gains();
             for ch in 0..channels {
@@ -453,18 +463,6 @@ impl StemCompressor {
         }
         m.key_level_db = self.unmask.key_band_levels_db().iter().copied().fold(crate::units::SILENCE_DB, f32::max);
         m
-    }
-
-    fn gain_mask(&self) -> [bool; MAX_CHANNELS] {
-        if self.is_surround() {
-            let mut gain = [true; MAX_CHANNELS];
-            gain[LFE_CHANNEL] = self.settings.lfe == LfeMode::Follow;
-            gain
-        } else if self.channels == 2 {
-            self.settings.channel_mode.masks().1
-        } else {
-            [true; MAX_CHANNELS]
-        }
     }
 }
 

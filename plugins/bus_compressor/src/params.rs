@@ -35,13 +35,8 @@ pub const WINDOW: WindowSpec = WindowSpec {
     min_size: EditorSize { width: 720, height: 480 },
 };
 
-/// Longest lookahead in ms; delay lines are sized for it in `activate`.
-pub const MAX_LOOKAHEAD_MS: f32 = 10.0;
+pub use editor_widgets::param_kinds::MAX_LOOKAHEAD_MS;
 
-/// Lookahead range in ms.
-pub fn lookahead_range() -> FloatRange {
-    FloatRange::Linear { min: 0.0, max: MAX_LOOKAHEAD_MS }
-}
 /// All parameters. Never change an `#[id]` once shipped: hosts store automation and state by it.
 #[derive(Params)]
 pub struct BusCompressorParams {

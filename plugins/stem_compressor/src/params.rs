@@ -120,13 +120,8 @@ pub const WINDOW: WindowSpec = WindowSpec {
     min_size: EditorSize { width: 800, height: 540 },
 };
 
-/// Longest lookahead in ms; delay lines are sized for it in `activate`.
-pub const MAX_LOOKAHEAD_MS: f32 = 10.0;
+pub use editor_widgets::param_kinds::MAX_LOOKAHEAD_MS;
 
-/// Lookahead range in ms.
-pub fn lookahead_range() -> FloatRange {
-    FloatRange::Linear { min: 0.0, max: MAX_LOOKAHEAD_MS }
-}
 /// Range (largest gain reduction) in dB.
 pub fn range_range() -> FloatRange {
     FloatRange::Linear { min: 0.0, max: 40.0 }
