@@ -1,7 +1,9 @@
 """Helpers for the real-host tests: run a job in worker.py (a child process) and measure audio."""
 
+import glob
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -289,3 +291,49 @@ def band_figures(inp, out, sr=SR, latency=0, frame=1024, hop=512):
         "sibilant_drop_db": float(10 * np.log10(hi_in[sib].sum() / hi_out[sib].sum())),
         "non_sibilant_change_db": float(10 * np.log10(mid_out[non].sum() / mid_in[non].sum())),
     }
+
+
+# ---------------------------------------------------------------------------------------------- Ardour
+
+
+def ardour_lua():
+    """The `ardour7-lua` executable; fails the test if Ardour 7 is not installed."""
+    exe = shutil.which("ardour7-lua")
+    if exe is None:
+        pytest.fail("ardour7-lua not found: install Ardour 7 (`apt-get install ardour`, Debian bookworm has 7.3)")
+    return exe
+
+
+def ardour_env(home):
+    """The environment for Ardour's tools with `home` as HOME and XDG dirs (so nothing touches the real
+    config or cache) and no X display."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+    )
+    return env
+
+
+def ardour_scan(bundle_link, home):
+    """Indexes the bundle with Ardour's own VST3 scanner. ardour7-lua only reads the scanner's cache
+    ($XDG_CACHE_HOME/ardour7/vst/*.v3i); it never scans by itself, so without this it sees no VST3 at all."""
+    scanners = sorted(glob.glob("/usr/lib/ardour7/ardour-vst3-scanner")) or sorted(
+        glob.glob("/usr/lib/ardour*/ardour*-vst3-scanner")
+    )
+    if not scanners:
+        pytest.fail("Ardour's ardour-vst3-scanner not found under /usr/lib/ardour7 (`apt-get install ardour`)")
+    env = ardour_env(home)
+    libdir = os.path.dirname(scanners[0])
+    env["LD_LIBRARY_PATH"] = libdir + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    try:
+        proc = subprocess.run(
+            [scanners[0], "-v", str(bundle_link)], env=env, capture_output=True, text=True, timeout=60, cwd=str(home)
+        )
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"ardour-vst3-scanner hung for more than 60 s\n{e.stdout}\n{e.stderr}")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Found Plugin:" in out, f"Ardour's VST3 scanner rejected {bundle_link}:\n{out}"
+    return out

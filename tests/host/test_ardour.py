@@ -3,14 +3,13 @@ parameter, roll the transport, save, then re-open the session in a fresh process
 and the parameter value survived. The Lua side is ardour/session_roundtrip.lua.
 """
 
-import glob
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from hostlib import ardour_env, ardour_lua, ardour_scan
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "ardour" / "session_roundtrip.lua"
@@ -29,48 +28,8 @@ KNOWN = {
 }
 
 
-def _ardour_lua():
-    exe = shutil.which("ardour7-lua")
-    if exe is None:
-        pytest.fail("ardour7-lua not found: install Ardour 7 (`apt-get install ardour`, Debian bookworm has 7.3)")
-    return exe
-
-
-def _env(home):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-    )
-    return env
-
-
-def _scan(bundle_link, home):
-    """Indexes the bundle with Ardour's own VST3 scanner. ardour7-lua only reads the scanner's cache
-    ($XDG_CACHE_HOME/ardour7/vst/*.v3i); it never scans by itself, so without this it sees no VST3 at all."""
-    scanners = sorted(glob.glob("/usr/lib/ardour7/ardour-vst3-scanner")) or sorted(
-        glob.glob("/usr/lib/ardour*/ardour*-vst3-scanner")
-    )
-    if not scanners:
-        pytest.fail("Ardour's ardour-vst3-scanner not found under /usr/lib/ardour7 (`apt-get install ardour`)")
-    env = _env(home)
-    libdir = os.path.dirname(scanners[0])
-    env["LD_LIBRARY_PATH"] = libdir + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
-    try:
-        proc = subprocess.run(
-            [scanners[0], "-v", str(bundle_link)], env=env, capture_output=True, text=True, timeout=60, cwd=str(home)
-        )
-    except subprocess.TimeoutExpired as e:
-        pytest.fail(f"ardour-vst3-scanner hung for more than 60 s\n{e.stdout}\n{e.stderr}")
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0 and "Found Plugin:" in out, f"Ardour's VST3 scanner rejected {bundle_link}:\n{out}"
-    return out
-
-
 def _run(exe, args, home, timeout):
-    env = _env(home)
+    env = ardour_env(home)
     # "--" stops option parsing, so negative values reach the script.
     cmd = [exe, "--", str(LUA)] + [str(a) for a in args]
     try:
@@ -81,12 +40,12 @@ def _run(exe, args, home, timeout):
 
 
 def test_session_roundtrip(vst3_bundle, tmp_path):
-    exe = _ardour_lua()
+    exe = ardour_lua()
     home = tmp_path / "home"
     (home / ".vst3").mkdir(parents=True)
     link = home / ".vst3" / vst3_bundle.name
     link.symlink_to(vst3_bundle)
-    scan_log = _scan(link, home)
+    scan_log = ardour_scan(link, home)
     plugin = vst3_bundle.stem
     label, value = KNOWN.get(plugin, ("", 0.25))
     sess_dir, sess_name = tmp_path / "session", "roundtrip"

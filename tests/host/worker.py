@@ -15,6 +15,14 @@ Job keys:
   out       .npy path for the output
   result    .json path for the result (parameter lists, latency, texts)
   catch_errors  if true, an exception the host raises is written to result["error"] (exit code 0)
+
+op "layout" (test_layouts.py) asks the host for a port layout, then processes `main` (and `key`) anyway:
+  request   pedalboard: null (the channel count of `main` is the request: pedalboard sets the main bus to it);
+            DawDreamer: [inputs, outputs] for set_bus(), or null to keep the plugin's default layout
+  ref_main  optional .npy: a stereo buffer processed with the plugin's default layout and the same params
+            (pedalboard: by the same instance, after the request; DawDreamer: by a fresh instance), saved to
+            out_ref. An exception the host raises for the request is recorded, not raised:
+            result["request_ok"], result["request_error"], result["set_bus"] (DawDreamer's return value).
 """
 
 import json
@@ -71,6 +79,10 @@ def pedalboard_job(job, result):
         result["latency"] = int(plugin.reported_latency_samples)
         return
 
+    if job["op"] == "layout":
+        _pedalboard_layout(job, result, plugin)
+        return
+
     for name, value in job.get("params", {}).items():
         # Every numeric parameter must take a number: pedalboard turns a parameter whose text is not
         # a plain number plus unit (e.g. "2.0:1" with no unit) into a list of strings.
@@ -81,6 +93,25 @@ def pedalboard_job(job, result):
     # The latency a VST3 plugin reports is only (re)read by the host around process/reset.
     result["latency"] = int(plugin.reported_latency_samples)
     np.save(job["out"], np.asarray(out, dtype=np.float32))
+
+
+def _pedalboard_layout(job, result, plugin):
+    for name, value in job.get("params", {}).items():
+        setattr(plugin, name, value)
+    sr, block = float(job["sr"]), int(job.get("block", 512))
+    main = np.load(job["main"]).astype(np.float32)
+    try:
+        out = plugin.process(main, sr, buffer_size=block, reset=True)
+        result["request_ok"], result["request_error"] = True, None
+        np.save(job["out"], np.asarray(out, dtype=np.float32))
+    except Exception as e:  # noqa: BLE001 - a refusal is an exception; the test checks which
+        result["request_ok"], result["request_error"] = False, f"{type(e).__name__}: {e}"
+        print(f"WORKER: pedalboard refused {main.shape[0]} channels: {result['request_error']}", flush=True)
+    result["latency"] = int(plugin.reported_latency_samples)
+    if job.get("ref_main"):
+        ref = np.load(job["ref_main"]).astype(np.float32)
+        out_ref = plugin.process(ref, sr, buffer_size=block, reset=True)
+        np.save(job["out_ref"], np.asarray(out_ref, dtype=np.float32))
 
 
 # ---------------------------------------------------------------------------------------------- DawDreamer
@@ -170,7 +201,34 @@ def dawdreamer_job(job, result):
         print("WORKER: editor closed", flush=True)
         return
 
-    main = np.load(job["main"]).astype(np.float32)
+    if job["op"] == "layout":
+        request = job.get("request")
+        if request is not None:
+            try:
+                result["set_bus"] = bool(plugin.set_bus(int(request[0]), int(request[1])))
+                result["request_ok"], result["request_error"] = result["set_bus"], None
+            except Exception as e:  # noqa: BLE001 - DawDreamer raises ValueError for a layout JUCE rejects
+                result["set_bus"] = None
+                result["request_ok"], result["request_error"] = False, f"{type(e).__name__}: {e}"
+                print(f"WORKER: set_bus{tuple(request)} raised {result['request_error']}", flush=True)
+        result["num_inputs_after_request"] = int(plugin.get_num_input_channels())
+        result["num_outputs_after_request"] = int(plugin.get_num_output_channels())
+        _dd_render(engine, plugin, job, job["main"], job["out"], result)
+        if job.get("ref_main"):
+            ref_engine = daw.RenderEngine(sr, block)
+            ref_plugin = ref_engine.make_plugin_processor("plugin", job["bundle"])
+            for name, value in job.get("params", {}).items():
+                _dd_set(ref_plugin, _dd_param_index(ref_plugin, descs, name), value)
+            _dd_render(ref_engine, ref_plugin, dict(job, graph="main-only"), job["ref_main"], job["out_ref"], {})
+        return
+
+    _dd_render(engine, plugin, job, job["main"], job["out"], result)
+
+
+def _dd_render(engine, plugin, job, main_path, out_path, result):
+    """Renders the .npy at `main_path` (and job["key"] on the aux bus, per job["graph"]) through `plugin`."""
+    sr = int(job["sr"])
+    main = np.load(main_path).astype(np.float32)
     n = main.shape[1]
     graph_kind = job.get("graph", "main+key")
     main_proc = engine.make_playback_processor("main", main)
@@ -192,7 +250,7 @@ def dawdreamer_job(job, result):
         raise RuntimeError("render returned False")
     out = np.asarray(plugin.get_audio(), dtype=np.float32)
     result["latency"] = int(plugin.get_latency_samples())
-    np.save(job["out"], out)
+    np.save(out_path, out)
 
 
 def _write(job, result):

@@ -93,7 +93,7 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
     let checked = root.join("target/bundled-alloc-checked");
     let _ = std::fs::remove_dir_all(&checked);
     std::fs::rename(root.join("target/bundled"), &checked).map_err(|e| format!("moving debug bundles: {e}"))?;
-    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("CLAP_HOST_BUNDLE_DIR", &checked))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("CLAP_HOST_BUNDLE_DIR", &checked).env("CLAP_HOST_DEBUG_BUNDLES", "1"))?;
 
     eprintln!("== 3/4 CLAP host tests on release bundles");
     build_all(true, &[])?;

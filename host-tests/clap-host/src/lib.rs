@@ -37,6 +37,7 @@ mod ports_config;
 mod process;
 pub mod rng;
 mod state;
+mod state_handle;
 mod strings;
 pub mod wav;
 
@@ -51,6 +52,7 @@ pub use ports::{AudioPortInfo, AudioPorts};
 pub use ports_config::AudioPortsConfig;
 pub use process::PortInput;
 pub use rng::Rng;
+pub use state_handle::StateHandle;
 
 /// Re-export of the raw bindings, for callers that need an extension this crate does not wrap.
 pub use clap_sys;

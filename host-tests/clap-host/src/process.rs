@@ -102,7 +102,8 @@ impl PluginInstance {
     ///
     /// * `inputs[i]` feeds input port `i`; missing trailing entries are [`PortInput::Silent`].
     /// * `blocks` partitions the signal: each entry is one `process()` call of that many frames
-    ///   (1..=`max_frames` of the activation). Their sum is the signal length, which every
+    ///   (`min_frames..=max_frames` of the activation, or 0: a 0-length call, as VST3 hosts make to
+    ///   flush parameter changes). Their sum is the signal length, which every
     ///   [`PortInput::Audio`] channel must match.
     /// * `changes` are delivered as `CLAP_EVENT_PARAM_VALUE` events in the block containing
     ///   their sample, after any values queued with `set_param` (those go at time 0 of block 0).
@@ -132,7 +133,7 @@ impl PluginInstance {
         if let Some((i, &n)) = blocks
             .iter()
             .enumerate()
-            .find(|&(_, &n)| n == 0 || n > max_frames || n < min_frames)
+            .find(|&(_, &n)| n != 0 && (n > max_frames || n < min_frames))
         {
             return Err(HostError::Usage(format!(
                 "block {i} has {n} frames, outside the activated {min_frames}..={max_frames}"

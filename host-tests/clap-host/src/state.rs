@@ -10,25 +10,25 @@ use crate::instance::PluginInstance;
 
 /// Output stream appending to a `Vec<u8>`, accepting at most `max_chunk` bytes per `write` call
 /// (partial writes are legal in CLAP and plugins must loop).
-struct VecWriter {
+pub(crate) struct VecWriter {
     /// Everything written so far.
-    data: Vec<u8>,
+    pub(crate) data: Vec<u8>,
     /// Largest number of bytes accepted by one call.
-    max_chunk: usize,
+    pub(crate) max_chunk: usize,
 }
 
 /// Input stream over a byte slice, returning at most `max_chunk` bytes per `read` call, then 0 at
 /// the end of the data.
-struct SliceReader<'a> {
+pub(crate) struct SliceReader<'a> {
     /// The bytes to hand out.
-    data: &'a [u8],
+    pub(crate) data: &'a [u8],
     /// Read position in `data`.
-    pos: usize,
+    pub(crate) pos: usize,
     /// Largest number of bytes returned by one call.
-    max_chunk: usize,
+    pub(crate) max_chunk: usize,
 }
 
-unsafe extern "C" fn ostream_write(
+pub(crate) unsafe extern "C" fn ostream_write(
     stream: *const clap_ostream,
     buffer: *const c_void,
     size: u64,
@@ -46,7 +46,7 @@ unsafe extern "C" fn ostream_write(
     n as i64
 }
 
-unsafe extern "C" fn istream_read(
+pub(crate) unsafe extern "C" fn istream_read(
     stream: *const clap_istream,
     buffer: *mut c_void,
     size: u64,

@@ -56,13 +56,13 @@ const IDENTITIES: &[(&str, &str, &str, &[&str])] = &[
         BUS_COMPRESSOR_ID,
         "Stem Bus Compressor",
         "Stem Bus Compressor.clap",
-        &[],
+        &["audio-effect", "stereo", "compressor", "mixing", "mastering"],
     ),
     (
         DE_ESSER_ID,
         "Stem De-Esser",
         "Stem De-Esser.clap",
-        &["audio-effect", "de-esser", "stereo", "mono"],
+        &["audio-effect", "de-esser", "stereo", "mono", "mixing"],
     ),
     (
         TRANSIENT_CLIPPER_ID,

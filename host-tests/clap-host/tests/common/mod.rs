@@ -62,6 +62,13 @@ pub fn bundled_dir() -> PathBuf {
     .join("bundled")
 }
 
+/// True when `$CLAP_HOST_DEBUG_BUNDLES` is set: `cargo xtask test` sets it for its run on the debug
+/// bundles built with `assert_process_allocs`, which process about 20x slower. Tests that only
+/// measure DSP then shorten their signals or leave the measurement to the release run.
+pub fn debug_bundles() -> bool {
+    std::env::var_os("CLAP_HOST_DEBUG_BUNDLES").is_some()
+}
+
 /// Every `*.clap` in the bundle directory, sorted. Panics (fails the test) if there is none:
 /// a missing build must never look like a pass.
 pub fn clap_bundles() -> Vec<PathBuf> {
