@@ -403,3 +403,116 @@ fn states_saved_and_loaded_while_audio_runs_are_whole() {
         );
     }
 }
+
+/// How far from the clean run the output may be from 100 ms after a burst of bad samples ends
+/// (plus the latency), relative to the clean output's peak: 0.1 dB of gain.
+const RECOVERED_TOLERANCE: f64 = 0.0116;
+
+/// How far a run with a burst of bad samples may be, anywhere, from the same run with the burst
+/// replaced by silence (float rounding).
+const AS_SILENCE_TOLERANCE: f64 = 1e-6;
+
+#[test]
+fn bad_sample_bursts_on_any_input_act_as_silence_and_clear_within_100_ms() {
+    const SR: f64 = 48_000.0;
+    let len = SR as usize;
+    let (at, burst_len) = (len / 4, 480);
+    for (bundle, id) in every_plugin() {
+        let probe = bundle.create(&id).unwrap();
+        let main_port = probe.audio_ports().unwrap().main_input().expect("a main input");
+        let clean = port_signals(&probe, |n| noise(n, len, 0.5, 21), |n| noise(n, len, 0.7, 22));
+        let render = |signals: &[Vec<Vec<f32>>]| {
+            let mut p = bundle.create(&id).unwrap();
+            p.set_param_text("Key", "External").ok(); // the compressors listen to the sidechain
+            p.activate(SR, 2048).unwrap();
+            let latency = p.latency().unwrap() as usize;
+            (render_main(&mut p, signals, &blocks::random(len, 1, 2048, 23), &[]), latency)
+        };
+        let (reference, latency) = render(&clean);
+        let peak = reference.iter().flatten().fold(0.0f64, |m, &x| m.max(x.abs() as f64));
+        let with_burst = |port: usize, value: f32| {
+            let mut signals = clean.clone();
+            for ch in signals[port].iter_mut() {
+                ch[at..at + burst_len].fill(value);
+            }
+            signals
+        };
+        let deadline = at + burst_len + latency + (0.1 * SR) as usize;
+        let mut slowest_ms = 0.0f64;
+        for port in 0..clean.len() {
+            let (dropout, _) = render(&with_burst(port, 0.0));
+            let side = if port == main_port { "the main" } else { "the sidechain" };
+            for (label, value) in bad_input::BAD_VALUES {
+                let (out, _) = render(&with_burst(port, value));
+                let context = format!("{id}: {label} on {side} input");
+                assert!(first_bad(&out).is_none(), "{context}: non-finite output at {:?}", first_bad(&out));
+                let unlike_silence = bad_input::settled_from(&out, &dropout, AS_SILENCE_TOLERANCE);
+                assert!(unlike_silence == 0, "{context}: the output differs from a run with silence instead until sample {unlike_silence}");
+            }
+            // A 10 ms dropout then costs what the plugin's time constants make it cost.
+            let settled = bad_input::settled_from(&dropout, &reference, RECOVERED_TOLERANCE * peak);
+            slowest_ms = slowest_ms.max(settled.saturating_sub(at + burst_len) as f64 / SR * 1e3);
+            assert!(
+                settled <= deadline,
+                "{id}: after a burst on {side} input the output is more than 0.1 dB from the clean run until {} ms after it",
+                (settled - at - burst_len) as f64 / SR * 1e3
+            );
+        }
+        println!(
+            "{id}: {} bad values on {} input ports act as silence; within 0.1 dB of the clean run {slowest_ms:.1} ms after the burst (latency {latency} samples)",
+            bad_input::BAD_VALUES.len(),
+            clean.len()
+        );
+    }
+}
+
+/// nice-plug's CLAP state as a later version of a plugin would write it: version 99.0.0 and a
+/// parameter this version does not know.
+fn future_state(valid: &[u8]) -> Vec<u8> {
+    let json = state_checks::state_json(valid);
+    let version = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(json.contains(&version) && json.contains("\"params\":{"), "unexpected state layout: {json}");
+    let future = json.replacen(&version, "\"version\":\"99.0.0\"", 1).replacen("\"params\":{", "\"params\":{\"spectral_tilt\":{\"f32\":0.25},", 1);
+    state_checks::state_bytes(&future)
+}
+
+#[test]
+fn broken_and_future_states_keep_the_settings_in_every_plugin() {
+    for (bundle, id) in every_plugin() {
+        // Settings a state can be told apart from: random values for every parameter.
+        let configured = |seed: u64| {
+            let mut p = bundle.create(&id).unwrap();
+            let mut rng = Rng::new(seed);
+            for info in automatable(&p) {
+                p.set_param(info.id, random_value(&info, &mut rng)).unwrap();
+            }
+            p
+        };
+        let valid = configured(1).save_state().unwrap();
+        let mut cases = state_checks::broken_states(&valid);
+        cases.push(("future version", future_state(&valid)));
+        for (label, bytes) in cases {
+            let mut plugin = configured(2);
+            let before = state_checks::values(&plugin);
+            let must_keep = label != "one byte flipped"; // may still be a valid state
+            let result = plugin.load_state(&bytes);
+            let after = state_checks::values(&plugin);
+            if must_keep || result.is_err() {
+                state_checks::assert_same_values(&before, &after, &format!("{id}: {label}"));
+            }
+            for (name, v) in &after {
+                assert!(v.is_finite(), "{id}: {label}: {name} = {v}");
+            }
+            plugin.activate(48_000.0, 512).unwrap();
+            let signals = port_signals(&plugin, |n| noise(n, 4800, 0.5, 3), |n| noise(n, 4800, 0.5, 4));
+            let out = render_main(&mut plugin, &signals, &blocks::fixed(4800, 512), &[]);
+            assert!(first_bad(&out).is_none(), "{id}: {label}: non-finite output");
+            println!("{id}: {label} ({} bytes): {}", bytes.len(), if result.is_ok() { "accepted" } else { "refused" });
+        }
+        // Not vacuous: the valid state does change the settings of an instance set up otherwise.
+        let mut other = configured(2);
+        let before = state_checks::values(&other);
+        other.load_state(&valid).unwrap();
+        assert_ne!(before, state_checks::values(&other), "{id}: the valid state changed nothing");
+    }
+}
