@@ -79,7 +79,9 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
         plugin_packages()?.iter().map(|p| format!("{p}/assert_process_allocs")).collect();
     let features = alloc_features.join(",");
 
-    eprintln!("== 1/4 cargo test --workspace (assert_process_allocs on)");
+    let started = std::time::Instant::now();
+    let stage = |name: &str| eprintln!("== {name} (at {:.0} s)", started.elapsed().as_secs_f64());
+    stage("1/4 cargo test --workspace (assert_process_allocs on)");
     // NOTE: editor-widgets tests its own no-allocation promise with a counting #[global_allocator],
     // which would clash with the one assert_process_allocs installs, so it runs on its own.
     run(cargo().current_dir(&root).args([
@@ -88,18 +90,18 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
     run(cargo().current_dir(&root).args(["test", "-p", "editor-widgets"]))?;
     run(cargo().current_dir(&root).args(["test", "-p", "shared-dsp", "--release"]))?;
 
-    eprintln!("== 2/4 CLAP host tests on debug bundles with assert_process_allocs");
+    stage("2/4 CLAP host tests on debug bundles with assert_process_allocs");
     build_all(false, &["--features".into(), features.clone()])?;
     let checked = root.join("target/bundled-alloc-checked");
     let _ = std::fs::remove_dir_all(&checked);
     std::fs::rename(root.join("target/bundled"), &checked).map_err(|e| format!("moving debug bundles: {e}"))?;
     run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("CLAP_HOST_BUNDLE_DIR", &checked).env("CLAP_HOST_DEBUG_BUNDLES", "1"))?;
 
-    eprintln!("== 3/4 CLAP host tests on release bundles");
+    stage("3/4 CLAP host tests on release bundles");
     build_all(true, &[])?;
     run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]))?;
 
-    eprintln!("== 4/4 VST3 hosts and GUI (pytest)");
+    stage("4/4 VST3 hosts and GUI (pytest)");
     setup()?;
     let python = root.join("target/host-venv/bin/python");
     run(Command::new(python).current_dir(&root).args(["-m", "pytest", "tests/host", "-v"]).args(pytest_args))

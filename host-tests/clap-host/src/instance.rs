@@ -63,6 +63,10 @@ pub struct PluginInstance {
     /// Whether the render functions service host requests between blocks (the default), or leave
     /// them pending, as a host that is busy elsewhere would.
     pub(crate) service_between_blocks: bool,
+    /// Whether the render functions turn on flush-to-zero and denormals-are-zero around
+    /// `process()` (the default, as most DAWs do), or leave the thread's floating-point mode alone,
+    /// so that only the plugin's own guard protects it.
+    pub(crate) host_flushes_denormals: bool,
     /// Wall time spent inside the plugin's `process()` during the last render call, per block.
     pub(crate) process_times: Vec<std::time::Duration>,
     /// Keeps the library loaded; must be the last field so it drops after the plugin is destroyed.
@@ -146,6 +150,7 @@ impl PluginInstance {
             restarts_in_activate: 0,
             output_events: Vec::new(),
             service_between_blocks: true,
+            host_flushes_denormals: true,
             process_times: Vec::new(),
             _bundle: bundle,
         };
@@ -364,6 +369,12 @@ impl PluginInstance {
     /// an activation, which is how clap-validator's parameter tests drive a plugin.
     pub fn set_service_between_blocks(&mut self, service: bool) {
         self.service_between_blocks = service;
+    }
+
+    /// Whether the render functions flush denormals around `process()` (default true). With false,
+    /// a plugin that does not flush them itself pays for subnormal arithmetic.
+    pub fn set_host_flushes_denormals(&mut self, flush: bool) {
+        self.host_flushes_denormals = flush;
     }
 
     /// How many `latency.changed()` calls came outside `activate()` (CLAP forbids them there).

@@ -198,7 +198,7 @@ impl PluginInstance {
         let mut start = 0;
         let mut in_bufs: Vec<clap_audio_buffer> = in_ports.iter().map(|p| p.buffer).collect();
         let mut out_bufs: Vec<clap_audio_buffer> = out_ports.iter().map(|p| p.buffer).collect();
-        let _ftz = ScopedFlushDenormals::enable();
+        let _ftz = self.host_flushes_denormals.then(ScopedFlushDenormals::enable);
         self.process_times.clear();
         self.process_times.reserve(blocks.len());
 

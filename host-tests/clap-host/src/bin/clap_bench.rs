@@ -4,7 +4,10 @@
 //! Each row processes 60 s of deterministic stereo noise (with a slow level swing, so compressors
 //! work) in fixed blocks and times only the plugin's `process()` calls. Every row runs [`RUNS`]
 //! times on one instance and reports the median, the fastest and the slowest run, and the realtime
-//! factor (audio time over processing time, on one core). The floor is a trivial stereo gain loop
+//! factor (audio time over processing time, on one core). Each plugin's main configuration is also
+//! timed at blocks 32 and 2048, at 96 kHz, on silence after loud input, and on denormal input (the
+//! same noise scaled by 1e-39, so every sample is an f32 subnormal; the host sets FTZ/DAZ around
+//! `process()` as DAWs do). The floor is a trivial stereo gain loop
 //! over the same buffers; pedalboard's `Compressor` and `Clipping` (PyPI, JUCE) are timed on the same
 //! signal by `tests/host/bench_reference.py` when a Python is given. The heap each instance holds
 //! after `activate()` (no editor) is read from glibc's `mallinfo2`.
@@ -39,7 +42,7 @@ struct Config {
     key: bool,
     /// Target in ns per stereo frame at 48 kHz, block 512 (from issue 6), if there is one.
     target_ns: Option<f64>,
-    /// Also time it at block 32 and 2048, at 96 kHz and on silence after loud input.
+    /// Also time it at block 32 and 2048, at 96 kHz, on silence after loud input and on denormal input.
     variants: bool,
 }
 
@@ -107,6 +110,43 @@ fn signal(frames: usize, seed: u64) -> Vec<Vec<f32>> {
     out
 }
 
+/// What a timed run feeds the plugin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Input {
+    /// The noise of [`signal`].
+    Normal,
+    /// Silence, each run after five seconds of the noise.
+    SilenceAfterLoud,
+    /// The noise scaled into the subnormal range ([`subnormal`]), with the host's flush-to-zero off.
+    Denormal,
+}
+
+/// Gain of the denormal input: every sample of [`signal`] (|x| < 1) times it is below
+/// `f32::MIN_POSITIVE` (1.18e-38) in magnitude.
+const DENORMAL_SCALE: f64 = 1e-39;
+
+/// `channels` scaled by [`DENORMAL_SCALE`], with samples that would round to zero set to the smallest
+/// subnormal of their sign, so that every sample is subnormal.
+///
+/// # Panics
+/// If a sample of the result is not subnormal (it cannot be, for inputs within +-1).
+fn subnormal(channels: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
+    let tiny = f32::from_bits(1);
+    let out: Vec<Vec<f32>> = channels
+        .into_iter()
+        .map(|ch| {
+            ch.into_iter()
+                .map(|x| {
+                    let y = (x as f64 * DENORMAL_SCALE) as f32;
+                    if y == 0.0 { tiny.copysign(x) } else { y }
+                })
+                .collect()
+        })
+        .collect();
+    assert!(out.iter().flatten().all(|x| x.is_subnormal()), "denormal input has a normal sample");
+    out
+}
+
 /// Heap in use by this process (glibc `mallinfo2`: small blocks plus mmapped ones), in bytes.
 fn heap_in_use() -> usize {
     #[repr(C)]
@@ -156,13 +196,17 @@ fn timed_render(p: &mut PluginInstance, main: &[Vec<f32>], key: &[Vec<f32>], blo
     total.as_nanos() as f64 / frames as f64
 }
 
-/// Times a configuration: `RUNS` runs of the signal on one instance, after one warm-up second. With
-/// `after_loud`, each timed run is silence that follows five seconds of the loud signal.
-fn time_config(bundle: &ClapBundle, c: &Config, rate_hz: f64, block: usize, after_loud: bool) -> (Timing, usize) {
+/// Times a configuration: `RUNS` runs of the input on one instance, after one warm-up second of it.
+/// With [`Input::SilenceAfterLoud`], each timed run is silence that follows five seconds of the loud
+/// signal.
+fn time_config(bundle: &ClapBundle, c: &Config, rate_hz: f64, block: usize, input: Input) -> (Timing, usize) {
     let frames = SECONDS * rate_hz as usize;
-    let main = signal(frames, 0x1234_5678_9abc_def0);
-    let key = if c.key { signal(frames, 0x0fed_cba9_8765_4321) } else { Vec::new() };
+    let scale = |v: Vec<Vec<f32>>| if input == Input::Denormal { subnormal(v) } else { v };
+    let main = scale(signal(frames, 0x1234_5678_9abc_def0));
+    let key = if c.key { scale(signal(frames, 0x0fed_cba9_8765_4321)) } else { Vec::new() };
     let (mut p, held) = instance(bundle, c, rate_hz, block);
+    // Denormal input with the host's flush-to-zero off: only the plugin's own guard protects it.
+    p.set_host_flushes_denormals(input != Input::Denormal);
     let warm = rate_hz as usize;
     let head = |v: &[Vec<f32>], n: usize| -> Vec<Vec<f32>> { v.iter().map(|ch| ch[..n].to_vec()).collect() };
     let no_key: Vec<Vec<f32>> = Vec::new();
@@ -171,7 +215,7 @@ fn time_config(bundle: &ClapBundle, c: &Config, rate_hz: f64, block: usize, afte
     let loud_len = 5 * rate_hz as usize;
     let runs = (0..RUNS)
         .map(|_| {
-            if after_loud {
+            if input == Input::SilenceAfterLoud {
                 timed_render(&mut p, &head(&main, loud_len), &head(&key, loud_len), block);
                 timed_render(&mut p, &silence, if c.key { &silence } else { &no_key }, block)
             } else {
@@ -269,7 +313,7 @@ fn main() {
     let mut verdicts = Vec::new();
     for c in CONFIGS {
         let bundle = find_bundle(&bundles, c.id);
-        let (t, held) = time_config(&bundle, c, RATE_HZ, BLOCK, false);
+        let (t, held) = time_config(&bundle, c, RATE_HZ, BLOCK, Input::Normal);
         eprintln!("clap-bench: {:<45} {:>8.1} ns/frame", c.label, t.median);
         if let Some(target) = c.target_ns {
             verdicts.push((format!("{} (block {BLOCK})", c.label), t.median, target));
@@ -278,17 +322,20 @@ fn main() {
         memory.push((c.label, held));
         if c.variants {
             for block in [32usize, 2048] {
-                let (v, _) = time_config(&bundle, c, RATE_HZ, block, false);
+                let (v, _) = time_config(&bundle, c, RATE_HZ, block, Input::Normal);
                 if block == 32 {
                     verdicts.push((format!("{} block 32 vs block 512", c.label), v.median / t.median, 1.5));
                 }
                 rows.push(Row { label: format!("{}, block {block}", c.label), timing: v, rate_hz: RATE_HZ, note: format!("{:.2}x block 512", v.median / t.median) });
             }
-            let (v, _) = time_config(&bundle, c, 96_000.0, BLOCK, false);
+            let (v, _) = time_config(&bundle, c, 96_000.0, BLOCK, Input::Normal);
             rows.push(Row { label: format!("{}, 96 kHz", c.label), timing: v, rate_hz: 96_000.0, note: String::new() });
-            let (v, _) = time_config(&bundle, c, RATE_HZ, BLOCK, true);
+            let (v, _) = time_config(&bundle, c, RATE_HZ, BLOCK, Input::SilenceAfterLoud);
             verdicts.push((format!("{} silence after loud vs loud", c.label), v.median / t.median, 1.2));
             rows.push(Row { label: format!("{}, silence after loud", c.label), timing: v, rate_hz: RATE_HZ, note: format!("{:.2}x loud", v.median / t.median) });
+            let (v, _) = time_config(&bundle, c, RATE_HZ, BLOCK, Input::Denormal);
+            verdicts.push((format!("{} denormal vs normal input", c.label), v.median / t.median, 1.5));
+            rows.push(Row { label: format!("{}, denormal input", c.label), timing: v, rate_hz: RATE_HZ, note: format!("{:.2}x normal input", v.median / t.median) });
         }
     }
     let report = report(&rows, floor, &memory, &verdicts);
@@ -309,7 +356,7 @@ fn report(rows: &[Row], floor: Timing, memory: &[(&str, usize)], verdicts: &[(St
         let realtime = 1e9 / r.rate_hz / t.median;
         let _ = writeln!(s, "| {} | {:.1} | {:.1} | {:.1} | {:.0}x | {:.0} | {} |", r.label, t.median, t.min, t.max, t.median / floor.median, realtime, r.note);
     }
-    let _ = writeln!(s, "\n| target (issue 6) | measured | target | met |");
+    let _ = writeln!(s, "\n| target (issue 6; denormal input: issue 7) | measured | target | met |");
     let _ = writeln!(s, "|---|---|---|---|");
     for (what, measured, target) in verdicts {
         let ratio = what.contains(" vs ");
