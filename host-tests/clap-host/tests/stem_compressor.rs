@@ -61,6 +61,31 @@ fn stem(name: &str, len: usize) -> Vec<Vec<f32>> {
     head(&stereo_stem(name, SR, len), len)
 }
 
+// ------------------------------------------------------------------------------------ groups
+
+/// The groups hosts show the 25 parameters in (CLAP `module`, VST3 unit), by parameter name.
+const GROUPS: &[(&str, &[&str])] = &[
+    ("", &["Stem", "Mode", "Resolution", "Bypass"]),
+    ("Dynamics", &["Detector", "Threshold", "Ratio", "Attack", "Release", "Auto Release", "Knee", "Range", "Lookahead"]),
+    ("Key", &["Key", "Key Blend", "Key HPF", "Key Listen"]),
+    ("Channels", &["Stereo Link", "Channels", "LFE"]),
+    ("Output", &["Makeup", "Auto Makeup", "Mix", "Output", "Delta"]),
+];
+
+#[test]
+fn parameters_sit_in_their_groups() {
+    for plugin in [stem_compressor(), stem_compressor_51()] {
+        let params = plugin.params().unwrap();
+        assert_eq!(params.len(), GROUPS.iter().map(|g| g.1.len()).sum::<usize>(), "parameter count");
+        for (group, names) in GROUPS {
+            for name in *names {
+                let p = params.iter().find(|p| p.name == *name).unwrap_or_else(|| panic!("no parameter {name}"));
+                assert_eq!(p.module, *group, "{name} is in module {:?}", p.module);
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------- ports
 
 #[test]

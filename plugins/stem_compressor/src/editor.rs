@@ -82,9 +82,9 @@ impl EditorPanel for StemCompressorPanel {
         choice(ui, &p.mode, setter);
         ui.add_space(12.0);
         ui.label(egui::RichText::new("Key").color(theme::LABEL));
-        choice(ui, &p.key, setter);
-        toggle(ui, "Key Listen", &p.key_listen, setter);
-        toggle(ui, "Delta", &p.delta, setter);
+        choice(ui, &p.key_path.key, setter);
+        toggle(ui, "Key Listen", &p.key_path.key_listen, setter);
+        toggle(ui, "Delta", &p.output.delta, setter);
         toggle(ui, "Bypass", &p.bypass, setter);
     }
 
@@ -206,31 +206,31 @@ fn stem_selector(ui: &mut egui::Ui, p: &StemCompressorParams, setter: &ParamSett
 
 fn controls(ui: &mut egui::Ui, p: &StemCompressorParams, setter: &ParamSetter) {
     section(ui, "Dynamics");
-    row(ui, "Threshold", &p.threshold_db, setter);
-    row(ui, "Ratio", &p.ratio, setter);
-    row(ui, "Knee", &p.knee_db, setter);
-    row(ui, "Range", &p.range_db, setter);
-    row(ui, "Attack", &p.attack_ms, setter);
-    row(ui, "Release", &p.release_ms, setter);
+    row(ui, "Threshold", &p.dynamics.threshold_db, setter);
+    row(ui, "Ratio", &p.dynamics.ratio, setter);
+    row(ui, "Knee", &p.dynamics.knee_db, setter);
+    row(ui, "Range", &p.dynamics.range_db, setter);
+    row(ui, "Attack", &p.dynamics.attack_ms, setter);
+    row(ui, "Release", &p.dynamics.release_ms, setter);
     ui.horizontal(|ui| {
         ui.add_space(96.0);
-        toggle(ui, "Auto Release", &p.auto_release, setter);
+        toggle(ui, "Auto Release", &p.dynamics.auto_release, setter);
     });
-    row(ui, "Detector", &p.detector, setter);
-    row(ui, "Lookahead", &p.lookahead_ms, setter);
+    row(ui, "Detector", &p.dynamics.detector, setter);
+    row(ui, "Lookahead", &p.dynamics.lookahead_ms, setter);
     row(ui, "Resolution", &p.resolution, setter);
     section(ui, "Key and stereo");
-    row(ui, "Key Blend", &p.key_blend, setter);
-    row(ui, "Key HPF", &p.key_hpf_hz, setter);
-    row(ui, "Stereo Link", &p.stereo_link, setter);
-    row(ui, "Channels", &p.channels, setter);
-    row(ui, "LFE", &p.lfe, setter);
+    row(ui, "Key Blend", &p.key_path.key_blend, setter);
+    row(ui, "Key HPF", &p.key_path.key_hpf_hz, setter);
+    row(ui, "Stereo Link", &p.stereo.stereo_link, setter);
+    row(ui, "Channels", &p.stereo.channels, setter);
+    row(ui, "LFE", &p.stereo.lfe, setter);
     section(ui, "Output");
-    row(ui, "Makeup", &p.makeup_db, setter);
+    row(ui, "Makeup", &p.output.makeup_db, setter);
     ui.horizontal(|ui| {
         ui.add_space(96.0);
-        toggle(ui, "Auto Makeup", &p.auto_makeup, setter);
+        toggle(ui, "Auto Makeup", &p.output.auto_makeup, setter);
     });
-    row(ui, "Mix", &p.mix, setter);
-    row(ui, "Output", &p.output_db, setter);
+    row(ui, "Mix", &p.output.mix, setter);
+    row(ui, "Output", &p.output.output_db, setter);
 }

@@ -127,7 +127,9 @@ pub fn range_range() -> FloatRange {
     FloatRange::Linear { min: 0.0, max: 40.0 }
 }
 
-/// All parameters. Never change an `#[id]` once shipped: hosts store automation and state by it.
+/// All parameters, in the groups hosts show them in (CLAP modules, VST3 units). Never change an
+/// `#[id]` once shipped: hosts store automation and state by it. The groups add no id prefix, so
+/// grouping changed no id.
 #[derive(Params)]
 pub struct StemCompressorParams {
     /// Editor size, saved with the session.
@@ -137,9 +139,6 @@ pub struct StemCompressorParams {
     /// The stem this instance is on.
     #[id = "stem"]
     pub stem: EnumParam<Stem>,
-    /// Detector choice.
-    #[id = "detector"]
-    pub detector: EnumParam<Detector>,
     /// Broadband or Unmask.
     #[id = "mode"]
     pub mode: EnumParam<Mode>,
@@ -147,6 +146,30 @@ pub struct StemCompressorParams {
     #[id = "resolution"]
     pub resolution: EnumParam<Resolution>,
 
+    /// How the gain reacts.
+    #[nested(group = "Dynamics")]
+    pub dynamics: DynamicsParams,
+    /// What the detector listens to.
+    #[nested(group = "Key")]
+    pub key_path: KeyParams,
+    /// How the channels share the gain.
+    #[nested(group = "Channels")]
+    pub stereo: ChannelParams,
+    /// What reaches the output.
+    #[nested(group = "Output")]
+    pub output: OutputParams,
+
+    /// Host bypass: outputs the input delayed by the latency.
+    #[id = "bypass"]
+    pub bypass: BoolParam,
+}
+
+/// The "Dynamics" group: detector, static curve and time constants.
+#[derive(Params)]
+pub struct DynamicsParams {
+    /// Detector choice.
+    #[id = "detector"]
+    pub detector: EnumParam<Detector>,
     /// Threshold in dBFS (per band in Unmask).
     #[id = "thresh"]
     pub threshold_db: FloatParam,
@@ -168,29 +191,14 @@ pub struct StemCompressorParams {
     /// Largest gain reduction in dB.
     #[id = "range"]
     pub range_db: FloatParam,
-    /// Makeup gain in dB.
-    #[id = "makeup"]
-    pub makeup_db: FloatParam,
-    /// Adds half the static reduction at 0 dBFS to the makeup.
-    #[id = "auto_makeup"]
-    pub auto_makeup: BoolParam,
-    /// Dry/wet mix as 0..1 (shown in %).
-    #[id = "mix"]
-    pub mix: FloatParam,
-    /// Output gain in dB.
-    #[id = "output"]
-    pub output_db: FloatParam,
     /// Lookahead in ms (Broadband; sets the latency).
     #[id = "lookahead"]
     pub lookahead_ms: FloatParam,
+}
 
-    /// Stereo link as 0..1 (shown in %).
-    #[id = "link"]
-    pub stereo_link: FloatParam,
-    /// Stereo, mid/side, mid only or side only.
-    #[id = "channels"]
-    pub channels: EnumParam<Channels>,
-
+/// The "Key" group: key source and filter.
+#[derive(Params)]
+pub struct KeyParams {
     /// Key source.
     #[id = "key"]
     pub key: EnumParam<KeySource>,
@@ -203,15 +211,40 @@ pub struct StemCompressorParams {
     /// Output the filtered key.
     #[id = "key_listen"]
     pub key_listen: BoolParam,
-    /// Output what the compressor removes.
-    #[id = "delta"]
-    pub delta: BoolParam,
+}
+
+/// The "Channels" group: stereo link, M/S and the LFE.
+#[derive(Params)]
+pub struct ChannelParams {
+    /// Stereo link as 0..1 (shown in %).
+    #[id = "link"]
+    pub stereo_link: FloatParam,
+    /// Stereo, mid/side, mid only or side only.
+    #[id = "channels"]
+    pub channels: EnumParam<Channels>,
     /// 5.1: LFE follows the gain or passes.
     #[id = "lfe"]
     pub lfe: EnumParam<Lfe>,
-    /// Host bypass: outputs the input delayed by the latency.
-    #[id = "bypass"]
-    pub bypass: BoolParam,
+}
+
+/// The "Output" group: makeup, mix, output gain and Delta.
+#[derive(Params)]
+pub struct OutputParams {
+    /// Makeup gain in dB.
+    #[id = "makeup"]
+    pub makeup_db: FloatParam,
+    /// Adds half the static reduction at 0 dBFS to the makeup.
+    #[id = "auto_makeup"]
+    pub auto_makeup: BoolParam,
+    /// Dry/wet mix as 0..1 (shown in %).
+    #[id = "mix"]
+    pub mix: FloatParam,
+    /// Output gain in dB.
+    #[id = "output"]
+    pub output_db: FloatParam,
+    /// Output what the compressor removes.
+    #[id = "delta"]
+    pub delta: BoolParam,
 }
 
 impl Default for StemCompressorParams {
@@ -219,29 +252,37 @@ impl Default for StemCompressorParams {
         Self {
             editor_size: Arc::new(RwLock::new(WINDOW.default_size)),
             stem: EnumParam::new("Stem", Stem::Keys),
-            detector: EnumParam::new("Detector", Detector::Auto),
             mode: EnumParam::new("Mode", Mode::Broadband),
             resolution: EnumParam::new("Resolution", Resolution::N2048),
-            threshold_db: db_param("Threshold", -18.0, threshold_range()),
-            ratio: ratio_param("Ratio", 2.0),
-            attack_ms: ms_param("Attack", 10.0, attack_range()),
-            release_ms: ms_param("Release", 150.0, release_range()),
-            auto_release: BoolParam::new("Auto Release", false),
-            knee_db: db_param("Knee", 6.0, knee_range()),
-            range_db: db_param("Range", 24.0, range_range()),
-            makeup_db: db_param("Makeup", 0.0, makeup_range()),
-            auto_makeup: BoolParam::new("Auto Makeup", false),
-            mix: percent_param("Mix", 1.0),
-            output_db: db_param("Output", 0.0, output_range()),
-            lookahead_ms: ms_param("Lookahead", 0.0, lookahead_range()).with_step_size(0.1),
-            stereo_link: percent_param("Stereo Link", 1.0),
-            channels: EnumParam::new("Channels", Channels::Stereo),
-            key: EnumParam::new("Key", KeySource::Internal),
-            key_blend: percent_param("Key Blend", 0.5),
-            key_hpf_hz: hz_param("Key HPF", 20.0, key_hpf_range()),
-            key_listen: BoolParam::new("Key Listen", false),
-            delta: BoolParam::new("Delta", false),
-            lfe: EnumParam::new("LFE", Lfe::Follow),
+            dynamics: DynamicsParams {
+                detector: EnumParam::new("Detector", Detector::Auto),
+                threshold_db: db_param("Threshold", -18.0, threshold_range()),
+                ratio: ratio_param("Ratio", 2.0),
+                attack_ms: ms_param("Attack", 10.0, attack_range()),
+                release_ms: ms_param("Release", 150.0, release_range()),
+                auto_release: BoolParam::new("Auto Release", false),
+                knee_db: db_param("Knee", 6.0, knee_range()),
+                range_db: db_param("Range", 24.0, range_range()),
+                lookahead_ms: ms_param("Lookahead", 0.0, lookahead_range()).with_step_size(0.1),
+            },
+            key_path: KeyParams {
+                key: EnumParam::new("Key", KeySource::Internal),
+                key_blend: percent_param("Key Blend", 0.5),
+                key_hpf_hz: hz_param("Key HPF", 20.0, key_hpf_range()),
+                key_listen: BoolParam::new("Key Listen", false),
+            },
+            stereo: ChannelParams {
+                stereo_link: percent_param("Stereo Link", 1.0),
+                channels: EnumParam::new("Channels", Channels::Stereo),
+                lfe: EnumParam::new("LFE", Lfe::Follow),
+            },
+            output: OutputParams {
+                makeup_db: db_param("Makeup", 0.0, makeup_range()),
+                auto_makeup: BoolParam::new("Auto Makeup", false),
+                mix: percent_param("Mix", 1.0),
+                output_db: db_param("Output", 0.0, output_range()),
+                delta: BoolParam::new("Delta", false),
+            },
             bypass: BoolParam::new("Bypass", false).make_bypass(),
         }
     }
@@ -252,50 +293,50 @@ impl StemCompressorParams {
     pub fn settings(&self) -> StemCompressorSettings {
         StemCompressorSettings {
             stem: self.stem.value().kind(),
-            detector: match self.detector.value() {
+            detector: match self.dynamics.detector.value() {
                 Detector::Auto => DetectorChoice::Auto,
                 Detector::Peak => DetectorChoice::Peak,
                 Detector::Rms => DetectorChoice::Rms,
                 Detector::CrestBlend => DetectorChoice::CrestBlend,
             },
             dynamics: CompressorSettings {
-                threshold_db: self.threshold_db.value(),
-                ratio: self.ratio.value(),
-                knee_db: self.knee_db.value(),
-                range_db: self.range_db.value(),
-                attack_ms: self.attack_ms.value(),
-                release_ms: self.release_ms.value(),
-                auto_release: self.auto_release.value(),
-                stereo_link: self.stereo_link.value(),
-                key_hpf_hz: self.key_hpf_hz.value(),
-                lookahead_ms: self.lookahead_ms.value(),
-                makeup_db: self.makeup_db.value(),
-                auto_makeup: self.auto_makeup.value(),
-                mix: self.mix.value(),
-                output_db: self.output_db.value(),
-                key_listen: self.key_listen.value(),
-                delta: self.delta.value(),
+                threshold_db: self.dynamics.threshold_db.value(),
+                ratio: self.dynamics.ratio.value(),
+                knee_db: self.dynamics.knee_db.value(),
+                range_db: self.dynamics.range_db.value(),
+                attack_ms: self.dynamics.attack_ms.value(),
+                release_ms: self.dynamics.release_ms.value(),
+                auto_release: self.dynamics.auto_release.value(),
+                stereo_link: self.stereo.stereo_link.value(),
+                key_hpf_hz: self.key_path.key_hpf_hz.value(),
+                lookahead_ms: self.dynamics.lookahead_ms.value(),
+                makeup_db: self.output.makeup_db.value(),
+                auto_makeup: self.output.auto_makeup.value(),
+                mix: self.output.mix.value(),
+                output_db: self.output.output_db.value(),
+                key_listen: self.key_path.key_listen.value(),
+                delta: self.output.delta.value(),
                 bypass: self.bypass.value(),
                 ..CompressorSettings::default()
             },
-            channel_mode: match self.channels.value() {
+            channel_mode: match self.stereo.channels.value() {
                 Channels::Stereo => ChannelMode::Stereo,
                 Channels::MidSide => ChannelMode::MidSide,
                 Channels::MidOnly => ChannelMode::MidOnly,
                 Channels::SideOnly => ChannelMode::SideOnly,
             },
-            key: match self.key.value() {
+            key: match self.key_path.key.value() {
                 KeySource::Internal => KeyRouting::Internal,
                 KeySource::External => KeyRouting::External,
                 KeySource::Blend => KeyRouting::Blend,
             },
-            key_blend: self.key_blend.value(),
+            key_blend: self.key_path.key_blend.value(),
             mode: match self.mode.value() {
                 Mode::Broadband => StemMode::Broadband,
                 Mode::Unmask => StemMode::Unmask,
             },
             resolution: FftSize::ALL[self.resolution.value() as usize],
-            lfe: match self.lfe.value() {
+            lfe: match self.stereo.lfe.value() {
                 Lfe::Follow => LfeMode::Follow,
                 Lfe::Bypass => LfeMode::Bypass,
             },
