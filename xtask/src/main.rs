@@ -2,8 +2,10 @@
 //! test suite including real-host tests.
 
 mod bench;
+mod fuzz;
 mod install;
 mod plugins;
+mod soak;
 mod test;
 
 use std::process::ExitCode;
@@ -15,6 +17,8 @@ const USAGE: &str = "Usage:
   cargo xtask setup                   only install the host-test dependencies (Debian packages, venv)
   cargo xtask aliasing                measure the clipper's aliasing, write docs/ALIASING.md
   cargo xtask bench                   time every plugin (CLAP host) and DSP unit, write docs/BENCHMARKS.md
+  cargo xtask fuzz [TARGET] [SECONDS] [--no-build]  build and run the fuzz targets in fuzz/ (default: each for 60 s; 0 only builds)
+  cargo xtask soak [MINUTES]          an hour (default) of audio per plugin with random automation
   cargo xtask bundle <pkg> [--release]  nice-plug-xtask's bundler (any cargo build option)";
 
 /// `cargo xtask aliasing`: runs the aliasing example in release and writes its table to docs/ALIASING.md.
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
         Some("setup") => test::setup(),
         Some("aliasing") => aliasing(),
         Some("bench") => bench::bench(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("soak") => soak::soak(&args[1..]),
         Some("bundle") | Some("bundle-universal") => {
             nice_plug_xtask::main_with_args("cargo xtask", args).map_err(|e| format!("{e:#}"))
         }

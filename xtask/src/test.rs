@@ -7,6 +7,8 @@
 //! 3. Release bundles (what ships) go to `target/bundled`; the CLAP host tests run again on them.
 //! 4. The VST3 and GUI host tests (pedalboard, DawDreamer, Ardour, Xvfb) run with pytest in a venv
 //!    made from `tests/host/requirements.txt`.
+//! 5. The fuzz targets in `fuzz/` run for 60 s each against coverage-instrumented plugins built
+//!    with `assert_process_allocs` (`cargo xtask fuzz`).
 
 use std::path::Path;
 use std::process::Command;
@@ -81,7 +83,7 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
 
     let started = std::time::Instant::now();
     let stage = |name: &str| eprintln!("== {name} (at {:.0} s)", started.elapsed().as_secs_f64());
-    stage("1/4 cargo test --workspace (assert_process_allocs on)");
+    stage("1/5 cargo test --workspace (assert_process_allocs on)");
     // NOTE: editor-widgets tests its own no-allocation promise with a counting #[global_allocator],
     // which would clash with the one assert_process_allocs installs, so it runs on its own.
     run(cargo().current_dir(&root).args([
@@ -90,19 +92,24 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
     run(cargo().current_dir(&root).args(["test", "-p", "editor-widgets"]))?;
     run(cargo().current_dir(&root).args(["test", "-p", "shared-dsp", "--release"]))?;
 
-    stage("2/4 CLAP host tests on debug bundles with assert_process_allocs");
+    stage("2/5 CLAP host tests on debug bundles with assert_process_allocs");
     build_all(false, &["--features".into(), features.clone()])?;
     let checked = root.join("target/bundled-alloc-checked");
     let _ = std::fs::remove_dir_all(&checked);
     std::fs::rename(root.join("target/bundled"), &checked).map_err(|e| format!("moving debug bundles: {e}"))?;
     run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("CLAP_HOST_BUNDLE_DIR", &checked).env("CLAP_HOST_DEBUG_BUNDLES", "1"))?;
 
-    stage("3/4 CLAP host tests on release bundles");
+    stage("3/5 CLAP host tests on release bundles");
     build_all(true, &[])?;
     run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]))?;
 
-    stage("4/4 VST3 hosts and GUI (pytest)");
+    stage("4/5 VST3 hosts and GUI (pytest)");
     setup()?;
     let python = root.join("target/host-venv/bin/python");
-    run(Command::new(python).current_dir(&root).args(["-m", "pytest", "tests/host", "-v"]).args(pytest_args))
+    run(Command::new(python).current_dir(&root).args(["-m", "pytest", "tests/host", "-v"]).args(pytest_args))?;
+
+    stage("5/5 fuzz targets, 60 s each (coverage-instrumented plugins)");
+    crate::fuzz::fuzz(&[])?;
+    stage("done");
+    Ok(())
 }
