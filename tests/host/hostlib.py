@@ -78,7 +78,8 @@ DISABLED_AUX_CRASH = pytest.mark.xfail(
 UNCONNECTED_SIDECHAIN_GRAPHS = ["main-only", pytest.param("main-only-disabled-aux", marks=DISABLED_AUX_CRASH)]
 
 
-def _signal_name(rc):
+def signal_name(rc):
+    """The name of the signal that ended a process with return code `rc`, or None."""
     if rc is not None and rc < 0:
         try:
             return signal.Signals(-rc).name
@@ -114,7 +115,7 @@ def run_job(tmp_path, job, timeout=120, name="job"):
             f"{job['host']} {name}: plugin host hung for more than {timeout} s\n"
             f"stdout:\n{e.stdout}\nstderr:\n{e.stderr}"
         ) from None
-    sig = _signal_name(proc.returncode)
+    sig = signal_name(proc.returncode)
     if proc.returncode != 0 or not Path(job["result"]).exists():
         what = f"was killed by {sig} (plugin crash)" if sig else f"exited with code {proc.returncode}"
         raise AssertionError(

@@ -51,7 +51,6 @@ selected cells start together, on LAYOUT_JOBS threads (default 3), the first tim
 import os
 import re
 import shutil
-import signal
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hostlib import SR, ardour_env, ardour_lua, ardour_scan, db, gain_db, max_abs_diff, rms, run_job, save_audio
+from hostlib import SR, ardour_env, ardour_lua, ardour_scan, db, gain_db, max_abs_diff, rms, run_job, save_audio, signal_name
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -267,15 +266,6 @@ def _run_dawdreamer(cell, tmp_path, stems):
     return {"result": result, "main": main, "out": out, "ref": ref}
 
 
-def _signal_name(rc):
-    if rc is not None and rc < 0:
-        try:
-            return signal.Signals(-rc).name
-        except ValueError:
-            return f"signal {-rc}"
-    return None
-
-
 def _ardour_home(tmp_path, plugins):
     """A throwaway HOME for Ardour with `plugins` scanned and the DSP scripts installed."""
     home = tmp_path / "home"
@@ -305,7 +295,7 @@ def _ardour_session(home, cells, tmp_path, label):
         proc = subprocess.run(cmd, env=ardour_env(home), capture_output=True, text=True, timeout=180, cwd=str(home))
     except subprocess.TimeoutExpired as e:
         return False, f"ardour7-lua hung for more than 180 s\nstdout:\n{e.stdout}\nstderr:\n{e.stderr}", {}
-    sig = _signal_name(proc.returncode)
+    sig = signal_name(proc.returncode)
     what = f"killed by {sig}" if sig else f"exit code {proc.returncode}"
     log = f"$ {' '.join(repr(c) for c in cmd)}\n({what})\nstdout:\n{proc.stdout[-8000:]}\nstderr:\n{proc.stderr[-3000:]}"
     by_lua = {c.spec["lua"].split(":")[0]: c.id for c in cells}

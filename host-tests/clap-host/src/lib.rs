@@ -28,6 +28,7 @@ mod bundle;
 mod denormals;
 mod error;
 mod events;
+pub mod heap;
 mod host;
 mod instance;
 mod latency;

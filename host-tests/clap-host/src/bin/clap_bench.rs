@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use clap_host::heap::heap_in_use;
 use clap_host::{ClapBundle, PluginInstance, PortInput};
 
 /// Seconds of audio per run.
@@ -145,29 +146,6 @@ fn subnormal(channels: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
         .collect();
     assert!(out.iter().flatten().all(|x| x.is_subnormal()), "denormal input has a normal sample");
     out
-}
-
-/// Heap in use by this process (glibc `mallinfo2`: small blocks plus mmapped ones), in bytes.
-fn heap_in_use() -> usize {
-    #[repr(C)]
-    struct Mallinfo2 {
-        arena: usize,
-        ordblks: usize,
-        smblks: usize,
-        hblks: usize,
-        hblkhd: usize,
-        usmblks: usize,
-        fsmblks: usize,
-        uordblks: usize,
-        fordblks: usize,
-        keepcost: usize,
-    }
-    extern "C" {
-        fn mallinfo2() -> Mallinfo2;
-    }
-    // SAFETY: a plain glibc call returning a struct by value.
-    let m = unsafe { mallinfo2() };
-    m.uordblks + m.hblkhd
 }
 
 /// Creates, configures and activates an instance; also returns the heap it holds after `activate`.

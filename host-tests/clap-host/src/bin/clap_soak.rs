@@ -45,6 +45,7 @@
 
 use std::path::{Path, PathBuf};
 
+use clap_host::heap::heap_in_use;
 use clap_host::{ClapBundle, ParamChange, ParamInfo, PluginInstance, PortInput, Rng};
 
 /// Sample rate, Hz.
@@ -90,29 +91,6 @@ fn ensure_no_tcache() {
     };
     let e = std::process::Command::new(exe).args(std::env::args_os().skip(1)).env("GLIBC_TUNABLES", tunables).exec();
     eprintln!("clap-soak: could not re-run with {NO_TCACHE} ({e}); heap readings may wander");
-}
-
-/// Heap in use by this process (glibc `mallinfo2`: small blocks plus mmapped ones), in bytes.
-fn heap_in_use() -> usize {
-    #[repr(C)]
-    struct Mallinfo2 {
-        arena: usize,
-        ordblks: usize,
-        smblks: usize,
-        hblks: usize,
-        hblkhd: usize,
-        usmblks: usize,
-        fsmblks: usize,
-        uordblks: usize,
-        fordblks: usize,
-        keepcost: usize,
-    }
-    extern "C" {
-        fn mallinfo2() -> Mallinfo2;
-    }
-    // SAFETY: a plain glibc call returning a struct by value.
-    let m = unsafe { mallinfo2() };
-    m.uordblks + m.hblkhd
 }
 
 /// Mixes two words into a seed (SplitMix64 finaliser), so related seeds give unrelated streams.
