@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the whole suite, in the order that fails fastest.
 //!
-//! 1. `cargo test --workspace` (debug, `assert_process_allocs` on; DSP promise tests in release;
+//! 1. `cargo test --workspace` (debug, `assert_process_allocs` on; DSP promise tests optimised, in the
+//!    `test-release` profile: release without the LTO that only the bundles need;
 //!    editor-widgets on its own, since its no-allocation test brings its own global allocator).
 //! 2. Debug bundles with `assert_process_allocs` go to `target/bundled-alloc-checked`; the repo's CLAP
 //!    host drives them, so any allocation inside `process()` aborts the test.
@@ -90,18 +91,18 @@ pub fn run_all(pytest_args: &[String]) -> Result<(), String> {
         "test", "--workspace", "--exclude", "clap-host", "--exclude", "editor-widgets", "--features", &features,
     ]))?;
     run(cargo().current_dir(&root).args(["test", "-p", "editor-widgets"]))?;
-    run(cargo().current_dir(&root).args(["test", "-p", "shared-dsp", "--release"]))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "shared-dsp", "--profile", "test-release"]))?;
 
     stage("2/5 CLAP host tests on debug bundles with assert_process_allocs");
     build_all(false, &["--features".into(), features.clone()])?;
     let checked = root.join("target/bundled-alloc-checked");
     let _ = std::fs::remove_dir_all(&checked);
     std::fs::rename(root.join("target/bundled"), &checked).map_err(|e| format!("moving debug bundles: {e}"))?;
-    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]).env("CLAP_HOST_BUNDLE_DIR", &checked).env("CLAP_HOST_DEBUG_BUNDLES", "1"))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--profile", "test-release"]).env("CLAP_HOST_BUNDLE_DIR", &checked).env("CLAP_HOST_DEBUG_BUNDLES", "1"))?;
 
     stage("3/5 CLAP host tests on release bundles");
     build_all(true, &[])?;
-    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--release"]))?;
+    run(cargo().current_dir(&root).args(["test", "-p", "clap-host", "--profile", "test-release"]))?;
 
     stage("4/5 VST3 hosts and GUI (pytest)");
     setup()?;
