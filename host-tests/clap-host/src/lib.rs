@@ -25,6 +25,7 @@
 
 pub mod blocks;
 mod bundle;
+mod bundle_dir;
 mod denormals;
 mod error;
 mod events;
@@ -43,6 +44,7 @@ mod strings;
 pub mod wav;
 
 pub use bundle::{ClapBundle, PluginDescriptor};
+pub use bundle_dir::clap_files_in;
 pub use denormals::ScopedFlushDenormals;
 pub use error::{HostError, Result};
 pub use events::{OutputEvent, ParamChange};

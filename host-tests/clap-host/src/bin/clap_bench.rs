@@ -256,13 +256,7 @@ fn pedalboard_rows(python: &Path, script: &Path, dir: &Path) -> Result<Vec<(Stri
 }
 
 fn find_bundle(dir: &Path, id: &str) -> ClapBundle {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}; build the bundles first (cargo xtask build-all)", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "clap"))
-        .collect();
-    entries.sort();
-    for path in entries {
+    for path in clap_host::clap_files_in(dir) {
         let bundle = ClapBundle::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if bundle.descriptors().iter().any(|d| d.id == id) {
             return bundle;

@@ -43,7 +43,7 @@
 //! Usage: `clap-soak [--bundles DIR] [--minutes N] [--only ID-SUBSTRING] [--seed N]`.
 //! Prints one Markdown table and exits with status 1 if any plugin fails.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap_host::heap::heap_in_use;
 use clap_host::{ClapBundle, ParamChange, ParamInfo, PluginInstance, PortInput, Rng};
@@ -765,17 +765,6 @@ fn report(outcomes: &[Outcome]) -> String {
     s
 }
 
-/// Every `.clap` bundle in `dir`, sorted by path.
-fn bundles_in(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}; build the bundles first (cargo xtask build-all)", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "clap"))
-        .collect();
-    entries.sort();
-    entries
-}
-
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
 }
@@ -791,7 +780,7 @@ fn main() {
     let only = arg(&args, "--only");
 
     let mut outcomes = Vec::new();
-    for path in bundles_in(&dir) {
+    for path in clap_host::clap_files_in(&dir) {
         let bundle = ClapBundle::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let ids: Vec<String> = bundle.descriptors().iter().map(|d| d.id.clone()).collect();
         for id in ids {
