@@ -1,6 +1,6 @@
 //! Framework-free DSP units for the stem suite: detectors, gain computer, filters, delays, smoothing,
 //! and the processors built from them (compressor, stem compressor with Unmask, de-esser, transient
-//! clipper).
+//! clipper, stem null check).
 //!
 //! Nothing here knows about a plugin framework. Every unit implements [`DspUnit`] (sample rate, reset,
 //! latency) and offers a block `process*` method. Units allocate only in `new` or `set_sample_rate`.
@@ -13,6 +13,7 @@ pub mod channel_mode;
 pub mod clip_curve;
 pub mod clipper;
 pub mod compressor;
+pub mod cross_correlator;
 pub mod deesser;
 pub mod delay;
 pub mod denormal;
@@ -20,6 +21,9 @@ pub mod detector;
 pub mod fir_design;
 pub mod gain_computer;
 pub mod key_weighting;
+pub mod null_check;
+pub mod null_levels;
+pub mod null_verdict;
 pub mod output_stage;
 pub mod oversampler;
 pub mod peak_hold;

@@ -102,6 +102,12 @@ const IDENTITIES: &[(&str, &str, &str, &[&str])] = &[
             "mastering",
         ],
     ),
+    (
+        STEM_NULL_CHECK_ID,
+        "Stem Null Check",
+        "Stem Null Check.clap",
+        &["audio-effect", "analyzer", "utility", "stereo", "mastering"],
+    ),
 ];
 
 /// The vendor every plugin of the suite declares.
@@ -149,6 +155,11 @@ fn transient_clipper_is_bundled_with_its_documented_identity() {
 #[test]
 fn stem_compressor_is_bundled_with_its_documented_identity() {
     assert_documented_identity(STEM_COMPRESSOR_ID);
+}
+
+#[test]
+fn stem_null_check_is_bundled_with_its_documented_identity() {
+    assert_documented_identity(STEM_NULL_CHECK_ID);
 }
 
 #[test]

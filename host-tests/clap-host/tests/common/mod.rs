@@ -30,6 +30,9 @@ pub const STEM_COMPRESSOR_ID: &str = "org.stemsuite.stem-compressor";
 /// CLAP id of the Stem Compressor 5.1 (5.1 main and sidechain), in the same bundle.
 pub const STEM_COMPRESSOR_51_ID: &str = "org.stemsuite.stem-compressor-5.1";
 
+/// CLAP id of the Stem Null Check (stereo main = stem bus, stereo sidechain = reference mix).
+pub const STEM_NULL_CHECK_ID: &str = "org.stemsuite.stem-null-check";
+
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
