@@ -18,6 +18,8 @@ use crate::{theme, DynamicsMeterBus};
 pub trait EditorPanel: 'static + Send {
     /// Title at the start of the header line (upper case by the suite's convention).
     const TITLE: &'static str;
+    /// Whether the meter column shows a gain-reduction bar (not for plugins that never reduce gain).
+    const SHOWS_REDUCTION: bool = true;
 
     /// Called once per frame with the meters the shell took and the wall time since the last frame.
     fn update(&mut self, meters: &MeterSnapshot, dt_s: f32);
@@ -103,10 +105,10 @@ impl<P: EditorPanel> NiceEguiApp for EditorShell<P> {
                 });
                 ui.separator();
                 let plot_w =
-                    (ui.available_width() - MeterColumn::WIDTH - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
+                    (ui.available_width() - MeterColumn::width(P::SHOWS_REDUCTION) - 2.0 * ui.spacing().item_spacing.x - 8.0).max(120.0);
                 ui.vertical(|ui| panel.plots(ui, &setter, plot_w, full.y));
                 ui.separator();
-                meter_column.show(ui);
+                meter_column.show(ui, P::SHOWS_REDUCTION);
             });
         });
     }

@@ -40,10 +40,12 @@ pub fn section(ui: &mut Ui, title: &str) {
 /// The latency readout, and a warning when bad input samples were replaced.
 pub fn status(ui: &mut Ui, meters: &DynamicsMeterBus) {
     let (samples, ms) = meters.latency();
-    ui.label(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL));
+    // NOTE: `Extend`, so a wrapping header moves a readout down whole instead of splitting it.
+    let whole = |text: egui::RichText| egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend);
+    ui.add(whole(egui::RichText::new(format!("latency {samples} smp ({ms:.2} ms)")).color(theme::LABEL)));
     let bad = meters.bad_samples();
     if bad > 0 {
-        ui.label(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING));
+        ui.add(whole(egui::RichText::new(format!("{bad} bad input samples replaced")).color(theme::WARNING)));
     }
 }
 
@@ -84,12 +86,28 @@ impl MeterColumn {
         self.reduction.update(m.max_gain_reduction_db, dt_s);
     }
 
-    /// Draws the captions and the five bars, filling the available height.
-    pub fn show(&self, ui: &mut Ui) {
+    /// Width of the column without the gain-reduction bar: four bars and three gaps.
+    pub const WIDTH_WITHOUT_REDUCTION: f32 = 4.0 * Self::BAR_WIDTH + 3.0 * Self::GAP;
+
+    /// Width of the column, with or without the gain-reduction bar.
+    pub fn width(with_reduction: bool) -> f32 {
+        if with_reduction {
+            Self::WIDTH
+        } else {
+            Self::WIDTH_WITHOUT_REDUCTION
+        }
+    }
+
+    /// Draws the captions and the five bars (four without `with_reduction`: a plugin that never
+    /// reduces gain, such as a meter), filling the available height.
+    pub fn show(&self, ui: &mut Ui, with_reduction: bool) {
         ui.vertical(|ui| {
             ui.spacing_mut().item_spacing.x = Self::GAP;
             ui.horizontal(|ui| {
                 for (caption, bars) in [("IN", 2.0), ("GR", 1.0), ("OUT", 2.0)] {
+                    if caption == "GR" && !with_reduction {
+                        continue;
+                    }
                     let width = bars * Self::BAR_WIDTH + (bars - 1.0) * Self::GAP;
                     ui.add_sized(
                         [width, 14.0],
@@ -101,7 +119,9 @@ impl MeterColumn {
                 let size = egui::vec2(Self::BAR_WIDTH, ui.available_height() - 8.0);
                 LevelMeter::level("L", &self.input[0]).show(ui, size);
                 LevelMeter::level("R", &self.input[1]).show(ui, size);
-                LevelMeter::reduction("dB", &self.reduction, Self::REDUCTION_RANGE_DB).show(ui, size);
+                if with_reduction {
+                    LevelMeter::reduction("dB", &self.reduction, Self::REDUCTION_RANGE_DB).show(ui, size);
+                }
                 LevelMeter::level("L", &self.output[0]).show(ui, size);
                 LevelMeter::level("R", &self.output[1]).show(ui, size);
             });

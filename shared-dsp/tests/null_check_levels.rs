@@ -54,7 +54,7 @@ fn the_live_rms_has_its_300_ms_time_constant_at_random_rates() {
 
 #[test]
 fn the_outputs_are_stems_reference_and_their_difference() {
-    let mut rng = Rng::new(0x0u64 + 77);
+    let mut rng = Rng::new(77);
     let len = 5000;
     let stems = [noise(&mut rng, len, 0.5), noise(&mut rng, len, 0.5)];
     let reference = [noise(&mut rng, len, 0.5), noise(&mut rng, len, 0.5)];

@@ -130,6 +130,6 @@ fn headroom_is_judged_on_the_stem_bus_peak() {
     let peak = m.levels.stems.peak_dbfs;
     println!("stem bus peak {peak:.2} dBFS");
     let over = |h: f32| m.verdict(h).findings().any(|f| matches!(f, Finding::OverHeadroom { .. }));
-    assert_eq!(over(peak - 0.5), true);
-    assert_eq!(over(peak + 0.5), false);
+    assert!(over(peak - 0.5));
+    assert!(!over(peak + 0.5));
 }

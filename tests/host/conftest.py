@@ -25,6 +25,7 @@ BUS_COMPRESSOR = "Stem Bus Compressor"
 DE_ESSER = "Stem De-Esser"
 TRANSIENT_CLIPPER = "Stem Transient Clipper"
 STEM_COMPRESSOR = "Stem Compressor"
+STEM_NULL = "Stem Null Check"
 
 _MISSING = "NO-VST3-BUNDLE-BUILT"
 _BUILD_HINT = (
@@ -97,6 +98,8 @@ de_esser_vst3 = _bundle_fixture(DE_ESSER, "de_esser")
 transient_clipper_vst3 = _bundle_fixture(TRANSIENT_CLIPPER, "transient_clipper")
 # Stereo main + stereo sidechain; the 5.1 variant is CLAP-only.
 stem_compressor_vst3 = _bundle_fixture(STEM_COMPRESSOR, "stem_compressor")
+# Stereo main (the stem bus) + stereo sidechain (the reference mix).
+stem_null_vst3 = _bundle_fixture(STEM_NULL, "stem_null")
 
 
 def read_wav(path):

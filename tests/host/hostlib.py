@@ -159,10 +159,12 @@ def assert_exact_parameter_set(describe, plugin_name, pedalboard_names):
         assert describe["params"][pb].get("name") == disp, describe["params"][pb]
 
 
-def dawdreamer_render(tmp_path, bundle, name, main, key=None, params=None, graph="main+key", block=512, timeout=180):
+def dawdreamer_render(tmp_path, bundle, name, main, key=None, params=None, graph="main+key", block=512, timeout=180,
+                      state=False):
     """Renders `main` (and `key` on the aux bus) through `bundle` in DawDreamer (a `worker.py` job); checks
     the output is stereo, at least as long as the input and finite, and returns (result, output cut to the
-    input's length)."""
+    input's length). With `state`, result["state"] is the plugin's saved state after the render (the
+    nice-plug JSON: "params" and "fields")."""
     job = {
         "host": "dawdreamer",
         "op": "process",
@@ -172,6 +174,7 @@ def dawdreamer_render(tmp_path, bundle, name, main, key=None, params=None, graph
         "params": params or {},
         "graph": graph,
         "block": block,
+        "state": state,
     }
     result, out = run_job(tmp_path, job, timeout=timeout, name=name)
     n = main.shape[1]
@@ -193,6 +196,22 @@ def stem_sum_figures(tmp_path, bundle, stems, params, stem_block, mix_block):
         total += out
     result, out_mix = dawdreamer_render(tmp_path, bundle, "mix", mix, mix, params, block=mix_block)
     return result, gain_db(out_mix, mix), max_abs_diff(total, out_mix)
+
+
+def stem_bus(stems):
+    """The four stems of testdata/stems-a summed in float32, in STEM_NAMES order, as a stem bus sums them (for
+    this song the result equals mix.wav bit for bit)."""
+    total = np.zeros_like(stems["mix"], dtype=np.float32)
+    for name in STEM_NAMES:
+        total += stems[name]
+    return total
+
+
+def delayed(x, d):
+    """`x` (channels, samples) delayed by `d` samples (d > 0: later; the first d samples silent), same length."""
+    out = np.zeros_like(x)
+    out[:, d:] = x[:, : x.shape[1] - d]
+    return out
 
 
 def stereo_impulse(n=4096, at=1000):

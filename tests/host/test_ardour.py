@@ -16,7 +16,8 @@ LUA = HERE / "ardour" / "session_roundtrip.lua"
 
 # Latency (samples) Ardour must report for the plugin once the KNOWN setting is made (the De-Esser's default
 # 1 ms lookahead, the clipper's default 4x linear phase, the Stem Compressor in Unmask at 2048).
-LATENCY = {"Stem Bus Compressor": 0, "Stem De-Esser": 48, "Stem Transient Clipper": 107, "Stem Compressor": 2047}
+LATENCY = {"Stem Bus Compressor": 0, "Stem De-Esser": 48, "Stem Transient Clipper": 107, "Stem Compressor": 2047,
+           "Stem Null Check": 0}
 
 # Plugin name -> (parameter label, plain value to set). Unknown plugins: their first input parameter at 25 %.
 KNOWN = {
@@ -25,6 +26,9 @@ KNOWN = {
     "Stem Transient Clipper": ("Ceiling", -6.0),
     # Mode = Unmask (the enum's plain value 1): Ardour must then hold the plugin's 2047-sample latency.
     "Stem Compressor": ("Mode", 1.0),
+    # Output = Difference (plain value 2). Its first parameter is this 3-step enum, so the default "25 % of the
+    # range" (0.5) is no value it can take: Ardour reads back 0.
+    "Stem Null Check": ("Output", 2.0),
 }
 
 

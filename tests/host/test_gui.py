@@ -22,6 +22,11 @@ The Stem Compressor is shown the same way in Unmask, with the keys stem on the m
 played in step on the sidechain (a second playback processor feeding the plugin's aux bus, as in worker.py);
 docs/stem_compressor.png is that screenshot. Its band view must show the stem's and the key's band levels and
 the reduction bars; with silence playing instead it must show none of them.
+
+The Stem Null Check is shown with the stem bus (the four stems summed) 128 samples late on the main input and
+mix.wav on the sidechain, Output Difference; docs/stem_null_check.png is that screenshot. Its verdict ("Stems
+late by 128 samples") is drawn in the REDUCTION colour; with the stems in time it reads "Nulls completely" in the
+SIGNAL colour, and the editor then shows no REDUCTION-coloured text at all.
 """
 
 import json
@@ -39,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hostlib import WORKER
+from hostlib import WORKER, delayed, stem_bus
 
 SCREEN = (1280, 800)
 SETTLE_S = 4.0  # time the editor gets to draw after its window appears
@@ -418,10 +423,11 @@ def _pixels_of(region, rgb, tol=3):
     return int(_colour_mask(region, rgb, tol).sum())
 
 
-def _live_editor(bundle, tmp_path, params, main, key=None, score_rgb=REDUCTION_RGB, kind="live"):
+def _live_editor(bundle, tmp_path, params, main, key=None, score_rgb=REDUCTION_RGB, kind="live", require_loop=True):
     """Shows `bundle`'s editor while `main` (and `key` on the sidechain) plays through it with `params`
     (LIVE_EDITOR, paced); keeps the grab with the most pixels of `score_rgb` and saves the editor window as
-    "<bundle>-<kind>.png". Fails unless the host stayed alive, the render thread finished a loop and the
+    "<bundle>-<kind>.png". Fails unless the host stayed alive, the render thread finished a loop (unless not
+    `require_loop`: audio longer than the test, whose caller checks what the audio drew instead) and the
     window is not blank. Returns (editor pixels, PNG path, the child's result)."""
     script = tmp_path / "live_editor.py"
     script.write_text(f"HOST_DIR = {str(WORKER.parent)!r}\n" + LIVE_EDITOR)
@@ -439,7 +445,8 @@ def _live_editor(bundle, tmp_path, params, main, key=None, score_rgb=REDUCTION_R
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
     print(f"screenshot: {png}; editor window {win}; {result}\n{log}")
     assert alive, f"DawDreamer died while the editor was open:\n{log}"
-    assert "WORKER: rendered" in log, f"the render thread never finished a loop of the stem:\n{log}"
+    if require_loop:
+        assert "WORKER: rendered" in log, f"the render thread never finished a loop of the stem:\n{log}"
     _assert_not_blank(region, win, png)
     return region, png, result
 
@@ -534,3 +541,55 @@ def test_stem_compressor_editor_with_silence(stem_compressor_vst3, stems, tmp_pa
     counts, png = _unmask_live(stem_compressor_vst3, tmp_path, silence, silence, "silence")
     assert counts["reduction bars"] <= 20, f"reduction bars with silence playing: {counts} {png}"
     assert max(counts["stem"], counts["key"]) <= MIN_BAND_LINE_PIXELS / 3, f"band lines with silence: {counts} {png}"
+
+
+# The Stem Null Check (plugins/stem_null/src/editor.rs): the verdict line is drawn in REDUCTION when the stems do
+# not null (SIGNAL when they do), and nothing else in the editor uses REDUCTION (its meter column has no GR bar).
+# The song is played NULL_LOOPS times in one render (30 s, longer than the test): DawDreamer resets the plugin at
+# every render() call, which restarts the since-reset measurement the verdict reads ("Measuring" until the
+# alignment is found, about 1 s of audio), so the grabs (LIVE_SETTLE_S after the window appears) must not fall
+# near a render's start. No loop finishes before the grabs, so the render thread's "rendered" line is not
+# required: the verdict's colour is the evidence of audio (without any, it reads "No signal", in REDUCTION).
+NULL_LOOPS = 10
+NULL_LIVE_PARAMS = {"Output": "Difference"}
+# The verdict text in REDUCTION. Measured: "Stems late by 128 samples" (22 px, strong) is 406 pixels in a box 254
+# px wide and 21 high; with the stems in time there are none. The width tells it from the other verdicts the
+# editor could show here: "No signal" or "Measuring" (no audio, or a grab just after a render started) are about
+# 100 px wide, "Polarity inverted" about 170, and a second finding ("...; Reference 0.1 dB louder") would
+# double it.
+MIN_VERDICT_PIXELS, VERDICT_WIDTH_PX, VERDICT_MAX_HEIGHT_PX = 300, (220, 290), 30
+
+
+def _null_live(bundle, stems, tmp_path, late, kind):
+    """The Stem Null Check editor while the stem bus, `late` samples late, plays against mix.wav on the sidechain
+    (NULL_LOOPS loops, Output Difference): (REDUCTION pixels, PNG path)."""
+    mix = np.ascontiguousarray(np.tile(stems["mix"], (1, NULL_LOOPS)))
+    bus = delayed(np.ascontiguousarray(np.tile(stem_bus(stems), (1, NULL_LOOPS))), late)
+    region, png, result = _live_editor(bundle, tmp_path, NULL_LIVE_PARAMS, bus, key=mix, kind=kind,
+                                       require_loop=False)
+    assert result.get("set_params") == {"Output": "Difference"}, result
+    mask = _colour_mask(region, REDUCTION_RGB)
+    ys, xs = np.nonzero(mask)
+    verdict = {"pixels": int(mask.sum()), "width": int(np.ptp(xs)) + 1 if xs.size else 0,
+               "height": int(np.ptp(ys)) + 1 if ys.size else 0}
+    print(f"{kind}: REDUCTION (verdict) text {verdict}")
+    return verdict, png
+
+
+def test_stem_null_editor_with_live_audio(stem_null_vst3, stems, tmp_path):
+    """The Stem Null Check editor while the stem bus plays 128 samples late against the mix on the sidechain
+    (Output Difference): not blank, and one line of verdict is drawn in the "does not null" colour (REDUCTION), as
+    wide as "Stems late by 128 samples" (see VERDICT_WIDTH_PX). Saves the editor window as "<bundle>-live.png"
+    (docs/stem_null_check.png is one)."""
+    verdict, png = _null_live(stem_null_vst3, stems, tmp_path, 128, "live")
+    assert verdict["pixels"] >= MIN_VERDICT_PIXELS, f"no 'does not null' verdict drawn {verdict}: no audio? {png}"
+    lo, hi = VERDICT_WIDTH_PX
+    assert lo <= verdict["width"] <= hi and verdict["height"] <= VERDICT_MAX_HEIGHT_PX, (
+        f"the verdict is not one line as wide as 'Stems late by 128 samples' ({lo}-{hi} px): {verdict}; {png}")
+
+
+def test_stem_null_editor_when_the_stems_null(stem_null_vst3, stems, tmp_path):
+    """The same with the stem bus in time: the stems null, the verdict ("Nulls completely") is drawn in SIGNAL, so
+    the editor shows (almost) no REDUCTION pixel; the live test's threshold therefore fails on a null."""
+    verdict, png = _null_live(stem_null_vst3, stems, tmp_path, 0, "nulls")
+    assert verdict["pixels"] <= 20, f"REDUCTION pixels although the stems null: {verdict}; {png}"

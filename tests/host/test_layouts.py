@@ -9,6 +9,8 @@ Declared VST3 layouts (AUDIO_IO_LAYOUTS in plugins/*/src/lib.rs, constants in ed
                           is CLAP-only, it is not in the VST3 bundle)
   Stem De-Esser           stereo, then mono main in/out, no aux port          (STEREO_OR_MONO)
   Stem Transient Clipper  stereo, then mono main in/out, no aux port          (STEREO_OR_MONO)
+  Stem Null Check         stereo main in/out + stereo aux input "Sidechain"   (STEREO_SIDECHAIN: the main input
+                          is the stem bus, the sidechain the reference mix)
 
 The sidechain always has the main port's channel count: nice-plug 0.4.2 matches aux port i against the host's
 bus i instead of i + 1 (defect 1), so nothing else is declared.
@@ -20,15 +22,15 @@ What each host can do (found with the probes these tests are made of):
   not declare is refused with a ValueError ("does not support N-channel output"); the same instance then
   still processes stereo.
 * DawDreamer 0.9.0 routes a real key through its graph (connected), or leaves the aux bus out of the graph
-  (unconnected: silent buffers). `set_bus(inputs, outputs)` builds ONE input bus: for the compressors JUCE
-  rejects any request (two input buses declared) with a ValueError before the plugin sees it, so mono main +
-  mono sidechain cannot even be asked for. For the De-Esser and the Clipper, set_bus(1, 1) selects the mono
+  (unconnected: silent buffers). `set_bus(inputs, outputs)` builds ONE input bus: for the plugins with a
+  sidechain (the compressors and the Null Check) JUCE rejects any request (two input buses declared) with a
+  ValueError before the plugin sees it, so mono main + mono sidechain cannot even be asked for. For the De-Esser and the Clipper, set_bus(1, 1) selects the mono
   layout; any other count is refused by the plugin (set_bus returns False), the plugin keeps stereo and
   DawDreamer renders its own channel count around it (extra outputs silent). The host-disabled aux bus
-  (`disable_nonmain_buses`) is nice-plug defect 2, a known crash, kept as a strict xfail in test_dawdreamer.py
-  and test_stem_compressor.py; it is not repeated here.
+  (`disable_nonmain_buses`) is nice-plug defect 2, a known crash, kept as a strict xfail in test_dawdreamer.py,
+  test_stem_compressor.py and test_stem_null.py; it is not repeated here.
 * Ardour 7.3 (`ardour7-lua`, dummy backend) never asks a VST3 for a layout other than its default: it sizes each
-  bus from the plugin's default bus info (stereo for all four) and adapts a track to it with its own pin
+  bus from the plugin's default bus info (stereo for all five) and adapts a track to it with its own pin
   mapping (strict I/O: a mono track feeds the plugin's left input only and keeps the left output; a 5.1
   track gets three replicated stereo instances). So the De-Esser's and Clipper's declared mono layout cannot
   be selected in Ardour, and undeclared layouts cannot be requested either: the 1- and 6-channel tracks here
@@ -40,7 +42,9 @@ What each host can do (found with the probes these tests are made of):
 
 Per cell: the host loads the plugin in that layout and processes a few seconds (the 3 s stems; Ardour rolls
 2 s), nothing crashes, the output is finite and not silent; with a connected key the compressors (Key
-External) turn a quiet main down, and with an unconnected one they leave it at unity. Cells the older test
+External) turn a quiet main down, and with an unconnected one they leave it at unity. The Null Check runs with
+Output Difference: a connected key (its reference) comes out subtracted from the main, an unconnected one
+leaves the main unchanged. Cells the older test
 files already cover are listed in README.md and not repeated. Every host call runs in a child process: the
 worker.py jobs one per cell; Ardour one `ardour7-lua` for all its cells, each a track of one session (Ardour's
 start-up is most of its cost). If that process dies, each plugin's cells get a session of their own, and a
@@ -69,8 +73,11 @@ ARDOUR_SCRIPTS = HERE / "ardour" / "scripts"
 
 BUS_COMPRESSOR, STEM_COMPRESSOR = "Stem Bus Compressor", "Stem Compressor"
 DE_ESSER, TRANSIENT_CLIPPER = "Stem De-Esser", "Stem Transient Clipper"
+STEM_NULL = "Stem Null Check"
 COMPRESSORS = (BUS_COMPRESSOR, STEM_COMPRESSOR)
-PLUGINS = (BUS_COMPRESSOR, STEM_COMPRESSOR, DE_ESSER, TRANSIENT_CLIPPER)
+# The plugins with a stereo aux input "Sidechain".
+SIDECHAINED = COMPRESSORS + (STEM_NULL,)
+PLUGINS = (BUS_COMPRESSOR, STEM_COMPRESSOR, DE_ESSER, TRANSIENT_CLIPPER, STEM_NULL)
 
 # Plugin -> its declared VST3 layouts: (name, main channels in = out, aux input channels).
 DECLARED = {
@@ -78,6 +85,7 @@ DECLARED = {
     STEM_COMPRESSOR: [("stereo", 2, 2)],
     DE_ESSER: [("stereo", 2, 0), ("mono", 1, 0)],
     TRANSIENT_CLIPPER: [("stereo", 2, 0), ("mono", 1, 0)],
+    STEM_NULL: [("stereo", 2, 2)],
 }
 # What each lib.rs names as AUDIO_IO_LAYOUTS (for the Stem Compressor: the VST3-exported variant's LAYOUTS).
 LAYOUT_CONSTANTS = {"STEREO_SIDECHAIN": [("stereo", 2, 2)], "STEREO_OR_MONO": [("stereo", 2, 0), ("mono", 1, 0)]}
@@ -86,6 +94,7 @@ SOURCES = {
     STEM_COMPRESSOR: "plugins/stem_compressor/src/lib.rs",
     DE_ESSER: "plugins/de_esser/src/lib.rs",
     TRANSIENT_CLIPPER: "plugins/transient_clipper/src/lib.rs",
+    STEM_NULL: "plugins/stem_null/src/lib.rs",
 }
 
 # The compressors' key test: a quiet 1 kHz main (-40 dBFS, under the threshold) and a loud key (-6 dBFS,
@@ -97,11 +106,20 @@ DD_KEYED = {"Key": "External", "Threshold": -30.0, "Ratio": 8.0, "Attack": 1.0, 
             "Lookahead": 0.0}
 ARDOUR_KEYED = {"Key": 1, "Threshold": -30, "Ratio": 8, "Attack": 1, "Release": 50, "Knee": 0}
 KEYED_DB, UNITY_DB = -10.0, 1.0
+# The Null Check with Output Difference (Ardour: the enum's plain value 2): main - key. A connected key (the
+# -6 dBFS 300 Hz sine) comes out subtracted from the -40 dBFS 1 kHz main, 34.0 dB over the main (the two sines'
+# powers add); with no key the main passes unchanged (DawDreamer: bit for bit).
+DD_NULL, ARDOUR_NULL = {"Output": "Difference"}, {"Output": 2}
+NULL_KEYED_DB, NULL_TOL_DB = 10 * np.log10(1 + 10 ** ((KEY_DB - MAIN_DB) / 10)), 0.1
+# What each plugin with a sidechain is set to: DawDreamer display values, Ardour plain values.
+DD_SIDECHAIN_PARAMS = {BUS_COMPRESSOR: DD_KEYED, STEM_COMPRESSOR: DD_KEYED, STEM_NULL: DD_NULL}
+ARDOUR_PARAMS = {BUS_COMPRESSOR: ARDOUR_KEYED, STEM_COMPRESSOR: ARDOUR_KEYED, STEM_NULL: ARDOUR_NULL}
 SKIP_S = 0.1  # the attack settling, left out of the DawDreamer gain
 ARDOUR_SECONDS = 2.0
 
 # Which stem each plugin processes in pedalboard and DawDreamer (3 s of testdata/stems-a).
-STEM_FOR = {BUS_COMPRESSOR: "mix", STEM_COMPRESSOR: "mix", DE_ESSER: "vocals", TRANSIENT_CLIPPER: "drums"}
+STEM_FOR = {BUS_COMPRESSOR: "mix", STEM_COMPRESSOR: "mix", DE_ESSER: "vocals", TRANSIENT_CLIPPER: "drums",
+            STEM_NULL: "mix"}
 
 
 def _sine(hz, level_db, channels, n=3 * SR):
@@ -150,16 +168,16 @@ def _pb_cells():
     cells = []
     # Declared, not yet covered: the De-Esser's mono layout (stereo: test_pedalboard_deesser.py; the Clipper's
     # mono: test_pedalboard_clipper.py::test_clipper_mono_file; the compressors' stereo: test_pedalboard.py,
-    # test_stem_compressor.py).
+    # test_stem_compressor.py; the Null Check's stereo: test_stem_null.py).
     cells.append(Cell(f"pedalboard-{DE_ESSER}-mono", "pedalboard", DE_ESSER, "mono", "n/a", "declared"))
     # Undeclared channel counts (the Stem Compressor's 6 channels: test_stem_compressor.py).
     for plugin in PLUGINS:
-        counts = [1, 4, 6] if plugin in COMPRESSORS else [4, 6]
+        counts = [1, 4, 6] if plugin in SIDECHAINED else [4, 6]
         for ch in counts:
             if plugin == STEM_COMPRESSOR and ch == 6:
                 continue
             cells.append(Cell(f"pedalboard-{plugin}-{ch}ch", "pedalboard", plugin, f"{ch} channels",
-                              "silent (not routable)" if plugin in COMPRESSORS else "n/a", "undeclared",
+                              "silent (not routable)" if plugin in SIDECHAINED else "n/a", "undeclared",
                               {"channels": ch}))
     return cells
 
@@ -167,42 +185,43 @@ def _pb_cells():
 def _dd_cells():
     cells = []
     # Declared, not yet covered: the De-Esser's stereo and mono layouts, the Clipper's mono (its stereo:
-    # test_dawdreamer_clipper.py; the compressors' stereo with the key connected and unconnected:
-    # test_dawdreamer.py, test_stem_compressor.py).
+    # test_dawdreamer_clipper.py; the compressors' and the Null Check's stereo with the key connected and
+    # unconnected: test_dawdreamer.py, test_stem_compressor.py, test_stem_null.py).
     cells.append(Cell(f"dawdreamer-{DE_ESSER}-stereo", "dawdreamer", DE_ESSER, "stereo", "n/a", "declared",
                       {"request": None}))
     for plugin in (DE_ESSER, TRANSIENT_CLIPPER):
         cells.append(Cell(f"dawdreamer-{plugin}-mono", "dawdreamer", plugin, "mono", "n/a", "declared",
                           {"request": [1, 1]}))
-    # Undeclared requests. The compressors: set_bus can only describe one input bus, so even "stereo" without
-    # the aux bus is undeclared; the key is connected in the render that follows the refusal.
+    # Undeclared requests. The plugins with a sidechain: set_bus can only describe one input bus, so even
+    # "stereo" without the aux bus is undeclared; the key is connected in the render that follows the refusal.
     for plugin in PLUGINS:
-        requests = [[1, 1], [2, 2], [6, 6]] if plugin in COMPRESSORS else [[1, 2], [2, 1], [4, 4], [6, 6]]
+        requests = [[1, 1], [2, 2], [6, 6]] if plugin in SIDECHAINED else [[1, 2], [2, 1], [4, 4], [6, 6]]
         for ins, outs in requests:
             cells.append(Cell(f"dawdreamer-{plugin}-set_bus({ins},{outs})", "dawdreamer", plugin,
-                              f"set_bus({ins}, {outs})", "connected" if plugin in COMPRESSORS else "n/a",
+                              f"set_bus({ins}, {outs})", "connected" if plugin in SIDECHAINED else "n/a",
                               "undeclared", {"request": [ins, outs]}))
     return cells
 
 
-# Ardour: track channels x sidechain state. The compressors get all three sidechain states on mono and stereo
-# tracks; every plugin also goes on a 5.1 track (Ardour replicates it; it stays stereo).
+# Ardour: track channels x sidechain state. The plugins with a sidechain get all three sidechain states on mono
+# and stereo tracks; every plugin also goes on a 5.1 track (Ardour replicates it; it stays stereo).
 ARDOUR_SC_NAMES = {"none": "unconnected (none)", "open": "unconnected (input added)", "key": "connected",
                    "n/a": "n/a"}
 ARDOUR_TRACKS = {1: "mono track", 2: "stereo track", 6: "5.1 track"}
 
 
-ARDOUR_TOKEN = {BUS_COMPRESSOR: "bus", STEM_COMPRESSOR: "stem", DE_ESSER: "deesser", TRANSIENT_CLIPPER: "clipper"}
+ARDOUR_TOKEN = {BUS_COMPRESSOR: "bus", STEM_COMPRESSOR: "stem", DE_ESSER: "deesser", TRANSIENT_CLIPPER: "clipper",
+                STEM_NULL: "null"}
 
 
 def _ardour_cells():
     cells = []
     for plugin in PLUGINS:
-        specs = [(ch, sc) for ch in (1, 2) for sc in ("none", "open", "key")] if plugin in COMPRESSORS else [
+        specs = [(ch, sc) for ch in (1, 2) for sc in ("none", "open", "key")] if plugin in SIDECHAINED else [
             (1, "none"), (2, "none")]
         specs.append((6, "none"))
         for ch, sc in specs:
-            shown = sc if plugin in COMPRESSORS else "n/a"
+            shown = sc if plugin in SIDECHAINED else "n/a"
             cells.append(Cell(f"ardour-{plugin}-{ch}ch-{shown}", "ardour", plugin, ARDOUR_TRACKS[ch],
                               ARDOUR_SC_NAMES[shown], "declared (stereo)" if ch == 2 else "adapted by Ardour",
                               {"channels": ch, "sc": sc, "lua": f"{ARDOUR_TOKEN[plugin]}-{ch}-{sc}:{ch}:{sc}"},
@@ -249,11 +268,11 @@ def _run_pedalboard(cell, tmp_path, stems):
 def _run_dawdreamer(cell, tmp_path, stems):
     request = cell.spec["request"]
     src = stems[STEM_FOR[cell.plugin]]
-    if cell.plugin in COMPRESSORS:  # refused request, then the quiet main with a loud key connected
+    if cell.plugin in SIDECHAINED:  # refused request, then the quiet main with a loud key connected
         main, key = _sine(1000, MAIN_DB, 2), _sine(300, KEY_DB, 2)
-        result, out, _ = _job(tmp_path, cell, "dawdreamer", main, DD_KEYED, key=key, graph="main+key",
-                              request=request)
-        return {"result": result, "main": main, "out": out}
+        result, out, _ = _job(tmp_path, cell, "dawdreamer", main, DD_SIDECHAIN_PARAMS[cell.plugin], key=key,
+                              graph="main+key", request=request)
+        return {"result": result, "main": main, "key": key, "out": out}
     if request is None:
         main, ref_main = src, None
     elif request == [1, 1]:
@@ -287,8 +306,7 @@ def _ardour_session(home, cells, tmp_path, label):
     args = [str(tmp_path / label), label, f"seconds={ARDOUR_SECONDS}", f"main_db={MAIN_DB}", f"key_db={KEY_DB}"]
     for plugin in dict.fromkeys(c.plugin for c in cells):
         args.append(f"plugin={plugin}")
-        if plugin in COMPRESSORS:
-            args += [f"param={k}={v}" for k, v in ARDOUR_KEYED.items()]
+        args += [f"param={k}={v}" for k, v in ARDOUR_PARAMS.get(plugin, {}).items()]
         args += [f"cell={c.spec['lua']}" for c in cells if c.plugin == plugin]
     cmd = [ardour_lua(), "--", str(LAYOUTS_LUA)] + args
     try:
@@ -441,17 +459,23 @@ def test_dawdreamer_layout(layout_runner, cell):
     plugin keeps 4 inputs / 2 outputs, and in the render that follows a loud key on the aux bus still takes
     the quiet main down by more than 10 dB (Key External). Undeclared, De-Esser and Clipper: set_bus returns
     False, the render does not crash, the plugin stayed stereo: its outputs equal a stereo render of the first
-    two input channels (<= 1e-6) and DawDreamer's extra outputs are silent."""
+    two input channels (<= 1e-6) and DawDreamer's extra outputs are silent. Undeclared, Null Check: as the
+    compressors, and the render that follows (Output Difference) is main - key bit for bit."""
     r = layout_runner.get(cell)
     result, main, out = r["result"], r["main"], r["out"]
     n = main.shape[1]
     request = cell.spec["request"]
     print(f"{cell}: set_bus {result.get('set_bus')}, error {result.get('request_error')!r}, inputs/outputs after "
           f"{result['num_inputs_after_request']}/{result['num_outputs_after_request']}, latency {result['latency']}")
-    if cell.plugin in COMPRESSORS:
+    if cell.plugin in SIDECHAINED:
         assert result["set_bus"] is None and result["request_error"].startswith("ValueError"), result
         assert (result["num_inputs_after_request"], result["num_outputs_after_request"]) == (4, 2), result
         _assert_audio(out, 2, n, str(cell))
+        if cell.plugin == STEM_NULL:
+            d = max_abs_diff(out[:, :n], main - r["key"])
+            print(f"{cell}: {result['set_params']}; max abs diff to main - key {d:.3g}")
+            assert d == 0.0, f"{cell}: after the refused request the output is not main - key (max abs diff {d:.3g})"
+            return
         skip = int(SKIP_S * SR)
         g = gain_db(out[:, skip:n], main[:, skip:])
         print(f"{cell}: {result['set_params']}; keyed gain {g:+.2f} dB")
@@ -490,7 +514,9 @@ def test_ardour_layout(layout_runner, cell):
     2 + aux in, 2 out) on every track; the main pins mapped are min(track channels, 2), the aux pins only with
     a sidechain input. Every channel of the track: finite, not silent, at least 2 s processed. Compressors in
     Key External: with the key track connected the main drops by more than 10 dB; with no sidechain input,
-    or one with nothing connected, it stays within 1 dB of the source."""
+    or one with nothing connected, it stays within 1 dB of the source. Null Check in Output Difference: with
+    the key track connected the output is main - key, 34.0 dB over the main; with no key it is the source
+    (both within 0.1 dB)."""
     r = layout_runner.get(cell)
     ch, sc = cell.spec["channels"], cell.spec["sc"]
     line, stats = r.get("line"), r["stats"]
@@ -509,6 +535,9 @@ def test_ardour_layout(layout_runner, cell):
         g = 10 * np.log10(max(s["ms"], 1e-30) / source_ms)
         s["gain_db"] = g
         assert np.isfinite(s["peak"]) and g > -60, f"{cell}: channel {s['ch']} silent ({g:+.1f} dB)"
+        if cell.plugin == STEM_NULL:
+            want = NULL_KEYED_DB if sc == "key" else 0.0
+            assert abs(g - want) <= NULL_TOL_DB, f"{cell}: channel {s['ch']} at {g:+.2f} dB, expected {want:+.2f} dB"
         if cell.plugin in COMPRESSORS:
             if sc == "key":
                 assert g < KEYED_DB, f"{cell}: the connected key did not reduce channel {s['ch']} ({g:+.2f} dB)"

@@ -15,6 +15,8 @@ Job keys:
   out       .npy path for the output
   result    .json path for the result (parameter lists, latency, texts)
   catch_errors  if true, an exception the host raises is written to result["error"] (exit code 0)
+  state     DawDreamer only: if true, the plugin's state is saved after the render (save_state) and its
+            nice-plug JSON (params and persisted fields) written to result["state"] (see vst3_state_json)
 
 op "layout" (test_layouts.py) asks the host for a port layout, then processes `main` (and `key`) anyway:
   request   pedalboard: null (the channel count of `main` is the request: pedalboard sets the main bus to it);
@@ -27,6 +29,7 @@ op "layout" (test_layouts.py) asks the host for a port layout, then processes `m
 
 import json
 import re
+import struct
 import sys
 import time
 
@@ -42,6 +45,32 @@ def parse_number(text):
         return float("inf")
     m = re.match(r"\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)", text)
     return float(m.group(1)) if m else None
+
+
+# JUCE's MemoryBlock::toBase64Encoding alphabet (not RFC 4648): "<size>.<chars>", 6 bits a char, least
+# significant bits first.
+_JUCE_BASE64 = ".ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+"
+
+
+def vst3_state_json(path):
+    """The nice-plug state in a DawDreamer `save_state` file, as a dict ({"version", "params", "fields"}).
+
+    The file is JUCE's copyXmlToBinary ("VC2!", a little-endian length, XML): a <VST3PluginState> whose
+    <IComponent> is the component state (IComponent::getState, nice-plug's JSON) in JUCE's base64."""
+    data = open(path, "rb").read()
+    if data[:4] != b"VC2!":
+        raise ValueError(f"{path}: not a JUCE binary XML state (starts {data[:8]!r})")
+    (length,) = struct.unpack("<I", data[4:8])
+    xml = data[8 : 8 + length].decode("utf-8", errors="replace")
+    m = re.search(r"<IComponent>(\d+)\.([^<]*)</IComponent>", xml)
+    if not m:
+        raise ValueError(f"{path}: no <IComponent> in {xml[:300]!r}")
+    size, chars = int(m.group(1)), m.group(2)
+    value = 0
+    for i, c in enumerate(chars):
+        value |= _JUCE_BASE64.index(c) << (6 * i)
+    raw = value.to_bytes((6 * len(chars) + 7) // 8 + 1, "little")[:size]
+    return json.loads(raw.decode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------- pedalboard
@@ -251,6 +280,10 @@ def _dd_render(engine, plugin, job, main_path, out_path, result):
     out = np.asarray(plugin.get_audio(), dtype=np.float32)
     result["latency"] = int(plugin.get_latency_samples())
     np.save(out_path, out)
+    if job.get("state"):
+        state_file = out_path + ".state"
+        plugin.save_state(state_file)
+        result["state"] = vst3_state_json(state_file)
 
 
 def _write(job, result):

@@ -12,7 +12,7 @@ use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorS
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::null_check::NullMeasurement;
-use shared_dsp::null_verdict::{Finding, COMPLETE_NULL_DB, NULL_DEPTH_DB};
+use shared_dsp::null_verdict::{Finding, ABSENT_DBFS, COMPLETE_NULL_DB, NULL_DEPTH_DB};
 use shared_dsp::units::SILENCE_DB;
 
 use crate::measurement_bus::MeasurementBus;
@@ -20,8 +20,10 @@ use crate::params::{StemNullParams, WINDOW};
 
 /// Points in the residual history (one per editor frame, about 10 s at 60 fps).
 pub const HISTORY_POINTS: usize = 600;
-/// Lowest residual the history shows, in dB relative to the reference.
+/// Lowest residual the history shows, in dB relative to the reference (deeper nulls sit on it).
 pub const HISTORY_FLOOR_DB: f32 = -160.0;
+/// Highest residual the history shows, in dB relative to the reference (a polarity flip is +6 dB).
+pub const HISTORY_TOP_DB: f32 = 20.0;
 
 /// Creates the editor, sized from the persisted editor size.
 pub fn create(
@@ -50,22 +52,24 @@ pub struct StemNullPanel {
     reset_requested: Arc<AtomicBool>,
     /// Live and since-reset measurements of this frame.
     now: [NullMeasurement; 2],
-    /// Live residual relative to the reference, dB, oldest first.
+    /// Live residual relative to the reference, dB, oldest first (NaN: no reference then).
     history: VecDeque<f32>,
     sample_rate_hz: f32,
 }
 
 impl EditorPanel for StemNullPanel {
     const TITLE: &'static str = "STEM NULL CHECK";
+    const SHOWS_REDUCTION: bool = false;
 
     fn update(&mut self, _m: &MeterSnapshot, _dt_s: f32) {
         self.now = [self.live.load(), self.params.saved.load()];
         if self.history.len() == HISTORY_POINTS {
             self.history.pop_front();
         }
+        // Without a reference there is no residual to plot: the history shows a gap.
         let live = self.now[0].levels;
-        let depth = if live.reference.rms_dbfs > SILENCE_DB { live.residual_relative_db() } else { 0.0 };
-        self.history.push_back(depth.max(HISTORY_FLOOR_DB));
+        let depth = (live.reference.rms_dbfs > ABSENT_DBFS).then(|| live.residual_relative_db());
+        self.history.push_back(depth.map_or(f32::NAN, |d| d.clamp(HISTORY_FLOOR_DB, HISTORY_TOP_DB)));
     }
 
     fn header(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
@@ -99,12 +103,12 @@ impl EditorPanel for StemNullPanel {
         let headroom = self.params.headroom.value().dbfs();
         let rate = self.sample_rate_hz;
         section(ui, "Measurements");
-        egui::Grid::new("null-table").num_columns(3).spacing([14.0, 5.0]).striped(true).show(ui, |ui| {
+        egui::Grid::new("null-table").num_columns(3).spacing([10.0, 5.0]).min_col_width(100.0).striped(true).show(ui, |ui| {
             ui.label("");
             ui.label(egui::RichText::new("Live").color(theme::ACCENT));
             ui.label(egui::RichText::new("Since reset").color(theme::ACCENT));
             ui.end_row();
-            let rows: [(&str, fn(&NullMeasurement, f32, f32) -> String); 9] = [
+            let rows: [(&str, Readout); 9] = [
                 ("Residual RMS", |m, _, _| dbfs(m.levels.difference.rms_dbfs)),
                 ("Residual peak", |m, _, _| dbfs(m.levels.difference.peak_dbfs)),
                 ("Residual vs mix", |m, _, _| relative(m)),
@@ -115,10 +119,10 @@ impl EditorPanel for StemNullPanel {
                     None => "-".into(),
                 }),
                 ("Gain mismatch", |m, _, _| match m.alignment {
-                    Some(p) => format!("{:+.2} dB", p.level_ratio_db),
+                    Some(p) => format!("{:+.2} dB", unsigned_zero(p.level_ratio_db, 2)),
                     None => "-".into(),
                 }),
-                ("Correlation", |m, _, _| m.alignment.map_or("-".into(), |p| format!("{:+.3}", p.normalized))),
+                ("Correlation", |m, _, _| m.alignment.map_or("-".into(), |p| format!("{:+.3}", unsigned_zero(p.normalized, 3)))),
                 ("Stem bus peak", |m, _, h| {
                     let over = if m.levels.stems.peak_dbfs > h { "  over" } else { "" };
                     format!("{}{over}", dbfs(m.levels.stems.peak_dbfs))
@@ -127,8 +131,8 @@ impl EditorPanel for StemNullPanel {
             ];
             for (label, value) in rows {
                 ui.label(egui::RichText::new(label).color(theme::LABEL));
-                ui.label(egui::RichText::new(value(&live, rate, headroom)).monospace());
-                ui.label(egui::RichText::new(value(&total, rate, headroom)).monospace().strong());
+                ui.label(egui::RichText::new(value(&live, rate, headroom)).monospace().size(12.0));
+                ui.label(egui::RichText::new(value(&total, rate, headroom)).monospace().size(12.0).strong());
                 ui.end_row();
             }
         });
@@ -147,26 +151,49 @@ impl EditorPanel for StemNullPanel {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(width, h), egui::Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 4.0, theme::PANEL);
-        let y_of = |db: f32| rect.top() + rect.height() * (db / HISTORY_FLOOR_DB).clamp(0.0, 1.0);
-        for db in (0..=160).step_by(20).map(|d| -(d as f32)) {
+        // A 2 px margin keeps traces at the range's ends off the border.
+        let inner = rect.shrink2(egui::vec2(0.0, 2.0));
+        let y_of = |db: f32| {
+            inner.top() + inner.height() * ((HISTORY_TOP_DB - db) / (HISTORY_TOP_DB - HISTORY_FLOOR_DB)).clamp(0.0, 1.0)
+        };
+        for db in (HISTORY_FLOOR_DB as i32..=HISTORY_TOP_DB as i32).step_by(20).map(|d| d as f32) {
             let y = y_of(db);
             let colour = if db == NULL_DEPTH_DB { theme::SIGNAL.gamma_multiply(0.6) } else { theme::GRID };
             painter.hline(rect.x_range(), y, egui::Stroke::new(1.0, colour));
-            painter.text(egui::pos2(rect.left() + 4.0, y + 1.0), egui::Align2::LEFT_TOP, format!("{db:.0} dB"),
+            // The lowest label sits above its line, the others below theirs.
+            let (dy, align) = if db == HISTORY_FLOOR_DB { (-1.0, egui::Align2::LEFT_BOTTOM) } else { (1.0, egui::Align2::LEFT_TOP) };
+            painter.text(egui::pos2(rect.left() + 4.0, y + dy), align, format!("{db:.0} dB"),
                 egui::FontId::proportional(10.0), theme::LABEL);
         }
         painter.text(rect.right_top() + egui::vec2(-6.0, 4.0), egui::Align2::RIGHT_TOP,
             "residual vs mix (live), last 10 s", egui::FontId::proportional(11.0), theme::LABEL);
         let n = self.history.len();
-        if n >= 2 {
-            let dx = rect.width() / (HISTORY_POINTS - 1) as f32;
-            let x0 = rect.right() - dx * (n - 1) as f32;
-            let points: Vec<egui::Pos2> =
-                self.history.iter().enumerate().map(|(i, &db)| egui::pos2(x0 + dx * i as f32, y_of(db))).collect();
-            painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, theme::ACCENT)));
+        let dx = rect.width() / (HISTORY_POINTS - 1) as f32;
+        let x0 = rect.right() - dx * n.saturating_sub(1) as f32;
+        // One polyline per run of points with a reference.
+        let mut run: Vec<egui::Pos2> = Vec::new();
+        for (i, &db) in self.history.iter().enumerate() {
+            if db.is_finite() {
+                run.push(egui::pos2(x0 + dx * i as f32, y_of(db)));
+            }
+            if (!db.is_finite() || i + 1 == n) && !run.is_empty() {
+                painter.add(egui::Shape::line(std::mem::take(&mut run), egui::Stroke::new(1.5, theme::ACCENT)));
+            }
         }
     }
 }
+
+/// Rounds away the sign of values that print as zero ("-0.00").
+fn unsigned_zero(v: f32, decimals: i32) -> f32 {
+    if v.abs() < 0.5 * 10f32.powi(-decimals) {
+        0.0
+    } else {
+        v
+    }
+}
+
+/// Formats one table cell from a measurement, the sample rate (Hz) and the headroom (dBFS).
+type Readout = fn(&NullMeasurement, f32, f32) -> String;
 
 fn dbfs(v: f32) -> String {
     if v <= SILENCE_DB {

@@ -51,6 +51,7 @@ const BUS: &str = "org.stemsuite.bus-compressor";
 const STEM: &str = "org.stemsuite.stem-compressor";
 const DEESSER: &str = "org.stemsuite.de-esser";
 const CLIPPER: &str = "org.stemsuite.transient-clipper";
+const NULL_CHECK: &str = "org.stemsuite.stem-null-check";
 const COMPRESSING: &[(&str, f64)] = &[("Threshold", -24.0), ("Ratio", 4.0), ("Lookahead", 2.0)];
 const DRIVE: &[(&str, f64)] = &[("Drive", 12.0)];
 
@@ -67,6 +68,7 @@ const CONFIGS: &[Config] = &[
     Config { id: CLIPPER, label: "Transient Clipper, 4x minimum", numbers: DRIVE, texts: &[("Oversampling", "4x"), ("Filter", "Minimum Phase")], key: false, target_ns: Some(20.0), variants: false },
     Config { id: CLIPPER, label: "Transient Clipper, 8x linear", numbers: DRIVE, texts: &[("Oversampling", "8x"), ("Filter", "Linear Phase")], key: false, target_ns: Some(40.0), variants: false },
     Config { id: CLIPPER, label: "Transient Clipper, 8x minimum", numbers: DRIVE, texts: &[("Oversampling", "8x"), ("Filter", "Minimum Phase")], key: false, target_ns: Some(40.0), variants: false },
+    Config { id: NULL_CHECK, label: "Stem Null Check, Difference", numbers: &[], texts: &[("Output", "Difference")], key: true, target_ns: None, variants: true },
 ];
 
 /// Median, minimum and maximum ns per frame over the runs.
