@@ -5,6 +5,7 @@ mod bench;
 mod fuzz;
 mod install;
 mod plugins;
+mod render;
 mod soak;
 mod test;
 
@@ -19,6 +20,8 @@ const USAGE: &str = "Usage:
   cargo xtask bench                   time every plugin (CLAP host) and DSP unit, write docs/BENCHMARKS.md
   cargo xtask fuzz [TARGET] [SECONDS] [--no-build]  build and run the fuzz targets in fuzz/ (default: each for 60 s; 0 only builds)
   cargo xtask soak [MINUTES]          an hour (default) of audio per plugin with random automation
+  cargo xtask render SESSION.toml [--out DIR] [--block N] [--bundles DIR] [--presets DIR] [--no-build] [--quiet]
+                                      render a stem session through the plugins (headless), run its checks
   cargo xtask bundle <pkg> [--release]  nice-plug-xtask's bundler (any cargo build option)";
 
 /// `cargo xtask aliasing`: runs the aliasing example in release and writes its table to docs/ALIASING.md.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
+        Some("render") => render::render(&args[1..]),
         Some("bundle") | Some("bundle-universal") => {
             nice_plug_xtask::main_with_args("cargo xtask", args).map_err(|e| format!("{e:#}"))
         }

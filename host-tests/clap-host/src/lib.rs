@@ -19,6 +19,9 @@
 //! Port layouts other than the default are chosen with `audio_ports_configs()` and
 //! `select_audio_ports_config(id)` before `activate`.
 //!
+//! [`render`] is the headless stem-session renderer on top of this host (bin `clap-render`,
+//! `cargo xtask render SESSION.toml`).
+//!
 //! Every call checks the plugin's function pointers for null and its return values; instances
 //! deactivate and `destroy()` on drop, and the last handle to a bundle calls `deinit()` (the
 //! library itself stays mapped: unmapping Rust plugins under live threads crashes them).
@@ -37,6 +40,7 @@ mod params;
 mod ports;
 mod ports_config;
 mod process;
+pub mod render;
 pub mod rng;
 mod state;
 mod state_handle;
