@@ -1,4 +1,5 @@
-//! Presets: factory tables and user preset files, applied through the host like moving the controls.
+//! Presets: values by parameter id, user preset files, and applying a preset through the host like
+//! moving the controls. Factory presets come from files too (see [`crate::factory_presets`]).
 //!
 //! A preset names parameters by their stable id. Continuous parameters store their plain value
 //! (`-18.0` for a threshold in dB); stepped ones (enums, switches) store their display text
@@ -31,40 +32,6 @@ pub enum PresetValue {
     Number(f32),
     /// Display text of a stepped parameter.
     Text(String),
-}
-
-/// A value in a factory table (static data).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum FactoryValue {
-    /// Plain value of a continuous parameter.
-    Number(f32),
-    /// Display text of a stepped parameter.
-    Text(&'static str),
-}
-
-/// A preset compiled into a plugin.
-#[derive(Debug, Clone, Copy)]
-pub struct FactoryPreset {
-    /// Name shown in the editor.
-    pub name: &'static str,
-    /// Parameter id and value pairs; parameters not listed keep their current value.
-    pub values: &'static [(&'static str, FactoryValue)],
-}
-
-impl FactoryPreset {
-    /// The values as a map, for [`resolve`].
-    pub fn to_values(&self) -> BTreeMap<String, PresetValue> {
-        self.values
-            .iter()
-            .map(|(id, v)| {
-                let v = match v {
-                    FactoryValue::Number(x) => PresetValue::Number(*x),
-                    FactoryValue::Text(t) => PresetValue::Text((*t).to_owned()),
-                };
-                ((*id).to_owned(), v)
-            })
-            .collect()
-    }
 }
 
 /// A user preset file.
@@ -113,7 +80,8 @@ impl fmt::Display for PresetError {
 pub type Change = (ParamPtr, f32);
 
 /// Checks every value against `params` and turns it into a normalized change. Continuous values are
-/// clamped to the parameter's range; anything unknown or unreadable refuses the whole preset.
+/// clamped to the parameter's range; text for a stepped one must be the display text of a step (any
+/// case). Anything unknown or unreadable refuses the whole preset.
 pub fn resolve(params: &dyn Params, values: &BTreeMap<String, PresetValue>) -> Result<Vec<Change>, PresetError> {
     let map: BTreeMap<String, ParamPtr> = params.param_map().into_iter().map(|(id, p, _)| (id, p)).collect();
     let mut changes = Vec::with_capacity(values.len());
@@ -125,7 +93,16 @@ pub fn resolve(params: &dyn Params, values: &BTreeMap<String, PresetValue>) -> R
             match value {
                 PresetValue::Number(x) if x.is_finite() => ptr.preview_normalized(*x),
                 PresetValue::Number(_) => return Err(bad()),
-                PresetValue::Text(t) => ptr.string_to_normalized_value(t).ok_or_else(bad)?,
+                PresetValue::Text(t) => {
+                    // NOTE: nice-plug reads any text but "on"/"true" as Off for a switch, so the text
+                    // must read back as the step it chose: "Onn" is refused, not taken as Off.
+                    let n = ptr.string_to_normalized_value(t).ok_or_else(bad)?;
+                    let stepped = ptr.step_count().is_some();
+                    if stepped && !ptr.normalized_value_to_string(n, false).eq_ignore_ascii_case(t.trim()) {
+                        return Err(bad());
+                    }
+                    n
+                }
             }
         };
         if !normalized.is_finite() {

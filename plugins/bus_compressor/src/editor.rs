@@ -1,4 +1,4 @@
-//! The Bus Compressor editor: every parameter, meters, gain-reduction history and the live
+//! The Bus Compressor editor: presets, every parameter, meters, gain-reduction history and the live
 //! transfer curve. Reads meters through atomics only.
 
 use std::sync::Arc;
@@ -6,13 +6,17 @@ use std::sync::Arc;
 use editor_widgets::layout::{row, section};
 use editor_widgets::meter_bus::MeterSnapshot;
 use editor_widgets::param_buttons::{choice, toggle};
-use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, TransferCurve};
+use editor_widgets::{
+    create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, PresetMenu, TransferCurve,
+};
+use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::gain_computer::GainComputer;
 use shared_dsp::units::SILENCE_DB;
 
 use crate::params::{BusCompressorParams, WINDOW};
+use crate::presets::{self, PLUGIN_ID, USER_FOLDER};
 
 /// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
 pub const HISTORY_POINTS: usize = 360;
@@ -27,6 +31,7 @@ pub fn create(
         params: params.clone(),
         history: GainReductionHistory::new(HISTORY_POINTS),
         operating_point: (SILENCE_DB, 0.0),
+        presets: PresetMenu::new(PLUGIN_ID, USER_FOLDER, presets::factory()),
     };
     create_shell(&WINDOW, params.editor_size.clone(), meters, repaint, panel)
 }
@@ -37,6 +42,8 @@ pub struct BusCompressorPanel {
     history: GainReductionHistory,
     /// Key level (dBFS) and gain reduction (dB) at the end of the last block.
     operating_point: (f32, f32),
+    /// Factory and user presets.
+    presets: PresetMenu,
 }
 
 impl EditorPanel for BusCompressorPanel {
@@ -54,6 +61,10 @@ impl EditorPanel for BusCompressorPanel {
         toggle(ui, "Key Listen", &p.key_listen, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
+    }
+
+    fn below_header(&mut self, ui: &mut egui::Ui, gui: &GuiContext) {
+        self.presets.show(ui, self.params.as_ref(), gui);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {

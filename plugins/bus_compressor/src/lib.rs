@@ -12,6 +12,7 @@ use shared_dsp::denormal::DenormalGuard;
 pub mod dsp;
 pub mod editor;
 pub mod params;
+pub mod presets;
 
 use dsp::BusCompressorDsp;
 use params::{BusCompressorParams, KeySource, MAX_LOOKAHEAD_MS};

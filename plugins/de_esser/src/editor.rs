@@ -1,5 +1,5 @@
-//! The De-Esser editor: a live spectrum analyser with the detection band and its drag handles,
-//! every parameter, a prominent Listen switch, gain-reduction meter and history.
+//! The De-Esser editor: presets, a live spectrum analyser with the detection band and its drag
+//! handles, every parameter, a prominent Listen switch, gain-reduction meter and history.
 
 use std::sync::Arc;
 
@@ -9,11 +9,13 @@ use editor_widgets::spectrum_view::{BandOverlay, SpectrumTrace, SpectrumView};
 use shared_dsp::deesser::SibilanceBand;
 use editor_widgets::layout::{labelled, row, section};
 use editor_widgets::meter_bus::MeterSnapshot;
-use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory};
+use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, PresetMenu};
+use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, RepaintNotifier};
 
 use crate::params::{DeEsserParams, WINDOW, Filter};
+use crate::presets::{self, PLUGIN_ID, USER_FOLDER};
 use crate::AnalyserTaps;
 
 /// FFT size of the analyser (about 85 ms at 48 kHz: fine resolution in the sibilance range).
@@ -42,6 +44,8 @@ pub struct DeEsserPanel {
     output_spectrum: SpectrumAnalyser,
     history: GainReductionHistory,
     gain_reduction_db: f32,
+    /// Factory and user presets.
+    presets: PresetMenu,
 }
 
 impl DeEsserPanel {
@@ -56,6 +60,7 @@ impl DeEsserPanel {
             output_spectrum: SpectrumAnalyser::new(FFT_SIZE),
             history,
             gain_reduction_db: 0.0,
+            presets: PresetMenu::new(PLUGIN_ID, USER_FOLDER, presets::factory()),
         }
     }
 }
@@ -77,6 +82,10 @@ impl EditorPanel for DeEsserPanel {
         choice(ui, &p.listen, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
+    }
+
+    fn below_header(&mut self, ui: &mut egui::Ui, gui: &GuiContext) {
+        self.presets.show(ui, self.params.as_ref(), gui);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {

@@ -16,6 +16,7 @@ use shared_dsp::units::SILENCE_DB;
 pub mod dsp;
 pub mod editor;
 pub mod params;
+pub mod presets;
 
 use dsp::DeEsserDsp;
 use params::{DeEsserParams, MAX_LOOKAHEAD_MS};

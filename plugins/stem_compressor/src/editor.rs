@@ -2,16 +2,14 @@
 //! gain-reduction history, and either the live transfer curve (Broadband) or the key and stem band
 //! levels with the reduction per band (Unmask). Reads meters through atomics only.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use editor_widgets::layout::{row, section};
 use editor_widgets::meter_bus::MeterSnapshot;
 use editor_widgets::param_buttons::{choice, toggle};
-use editor_widgets::presets::{self, FactoryPreset};
 use editor_widgets::{
     create_shell, theme, BandMeterBus, BandView, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory,
-    TransferCurve,
+    PresetMenu, TransferCurve,
 };
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
@@ -19,7 +17,7 @@ use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::units::SILENCE_DB;
 
 use crate::params::{Mode, Stem, StemCompressorParams, WINDOW};
-use crate::presets::{FACTORY, USER_FOLDER};
+use crate::presets::{self, USER_FOLDER};
 
 /// Number of points in the gain-reduction history (one per editor frame, about 6 s at 60 fps).
 const HISTORY_POINTS: usize = 360;
@@ -32,29 +30,15 @@ pub fn create(
     repaint: RepaintNotifier,
 ) -> Option<EguiEditor<EditorShell<StemCompressorPanel>>> {
     let size = params.editor_size.clone();
-    let mut panel = StemCompressorPanel {
+    let panel = StemCompressorPanel {
         params,
         bands,
         history: GainReductionHistory::new(HISTORY_POINTS),
         band_view: BandView::default(),
         operating_point: (SILENCE_DB, 0.0),
-        presets: PresetState::default(),
+        presets: PresetMenu::new(crate::PRESET_PLUGIN_ID, USER_FOLDER, presets::factory()),
     };
-    panel.refresh_user_presets();
     create_shell(&WINDOW, size, meters, repaint, panel)
-}
-
-/// Preset menu state (GUI thread).
-#[derive(Default)]
-struct PresetState {
-    /// Name of the last preset loaded or saved.
-    current: String,
-    /// Name typed for saving.
-    save_name: String,
-    /// User presets found on disk, (name, path).
-    user: Vec<(String, PathBuf)>,
-    /// Last error or confirmation, shown under the menu.
-    message: Option<(String, bool)>,
 }
 
 /// The Stem Compressor's part of the editor (GUI thread only).
@@ -65,7 +49,8 @@ pub struct StemCompressorPanel {
     band_view: BandView,
     /// Key level (dBFS) and gain reduction (dB) at the end of the last block.
     operating_point: (f32, f32),
-    presets: PresetState,
+    /// Factory and user presets (the 5.1 plugin shares the stereo one's).
+    presets: PresetMenu,
 }
 
 impl EditorPanel for StemCompressorPanel {
@@ -91,7 +76,7 @@ impl EditorPanel for StemCompressorPanel {
     fn below_header(&mut self, ui: &mut egui::Ui, gui: &GuiContext) {
         let setter = gui.param_setter();
         stem_selector(ui, &self.params, &setter);
-        self.preset_row(ui, gui);
+        self.presets.show(ui, self.params.as_ref(), gui);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
@@ -111,74 +96,6 @@ impl EditorPanel for StemCompressorPanel {
         ui.add_space(6.0);
         let h = (ui.available_height() - 8.0).max(60.0);
         self.history.show(ui, egui::vec2(width, h));
-    }
-}
-
-impl StemCompressorPanel {
-    fn refresh_user_presets(&mut self) {
-        self.presets.user = presets::user_preset_dir(USER_FOLDER)
-            .map(|dir| presets::list(&dir, crate::PRESET_PLUGIN_ID))
-            .unwrap_or_default();
-    }
-
-    /// Factory and user presets, and saving the current settings as a user preset.
-    fn preset_row(&mut self, ui: &mut egui::Ui, gui: &GuiContext) {
-        let plugin = crate::PRESET_PLUGIN_ID;
-        let params_arc = self.params.clone();
-        let params: &dyn Params = params_arc.as_ref();
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new("Preset").color(theme::LABEL));
-            let mut chosen: Option<Result<std::collections::BTreeMap<String, presets::PresetValue>, presets::PresetError>> = None;
-            let mut chosen_name = String::new();
-            egui::ComboBox::from_id_salt("preset")
-                .width(200.0)
-                .selected_text(if self.presets.current.is_empty() { "(none)" } else { &self.presets.current })
-                .show_ui(ui, |ui| {
-                    ui.label(egui::RichText::new("Factory").color(theme::ACCENT));
-                    for preset in FACTORY {
-                        if ui.selectable_label(false, preset.name).clicked() {
-                            chosen = Some(Ok(FactoryPreset::to_values(preset)));
-                            chosen_name = preset.name.to_owned();
-                        }
-                    }
-                    if !self.presets.user.is_empty() {
-                        ui.separator();
-                        ui.label(egui::RichText::new("User").color(theme::ACCENT));
-                    }
-                    for (name, path) in &self.presets.user {
-                        if ui.selectable_label(false, name).clicked() {
-                            chosen = Some(presets::load(path, plugin).map(|f| f.values));
-                            chosen_name = name.clone();
-                        }
-                    }
-                });
-            if let Some(values) = chosen {
-                match values.and_then(|v| presets::resolve(params, &v)) {
-                    Ok(changes) => {
-                        presets::apply(gui, &changes);
-                        self.presets.current = chosen_name;
-                        self.presets.message = None;
-                    }
-                    Err(e) => self.presets.message = Some((format!("{chosen_name}: {e}"), true)),
-                }
-            }
-            ui.add(egui::TextEdit::singleline(&mut self.presets.save_name).hint_text("preset name").desired_width(140.0));
-            if ui.button("Save").clicked() && !self.presets.save_name.trim().is_empty() {
-                let name = self.presets.save_name.trim().to_owned();
-                let result = presets::user_preset_dir(USER_FOLDER)
-                    .ok_or_else(|| presets::PresetError::Io("no config folder".into()))
-                    .and_then(|dir| presets::save(&dir, plugin, &name, presets::capture(params)));
-                self.presets.message = Some(match result {
-                    Ok(path) => (format!("saved {}", path.display()), false),
-                    Err(e) => (e.to_string(), true),
-                });
-                self.presets.current = name;
-                self.refresh_user_presets();
-            }
-            if let Some((text, error)) = &self.presets.message {
-                ui.label(egui::RichText::new(text).size(11.0).color(if *error { theme::WARNING } else { theme::LABEL }));
-            }
-        });
     }
 }
 

@@ -1,6 +1,6 @@
-//! The Transient Clipper editor: a scrolling waveform of input and output with the ceiling and what
-//! is clipped off, the transfer curve of the selected curve and softness, the clip-amount meter and
-//! history, and every parameter.
+//! The Transient Clipper editor: presets, a scrolling waveform of input and output with the ceiling
+//! and what is clipped off, the transfer curve of the selected curve and softness, the clip-amount
+//! meter and history, and every parameter.
 
 use std::sync::Arc;
 
@@ -10,12 +10,16 @@ use editor_widgets::layout::{labelled, row, section};
 use editor_widgets::meter_bus::MeterSnapshot;
 use editor_widgets::param_buttons::{choice, toggle};
 use editor_widgets::peak_columns::read_aligned;
-use editor_widgets::{create_shell, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, MeterBallistics};
+use editor_widgets::{
+    create_shell, DynamicsMeterBus, EditorPanel, EditorShell, GainReductionHistory, MeterBallistics, PresetMenu,
+};
+use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::clip_curve::ClipCurve;
 
 use crate::params::{ClipperParams, WINDOW};
+use crate::presets::{self, PLUGIN_ID, USER_FOLDER};
 use crate::{ScopeTaps, SCOPE_SAMPLES_PER_COLUMN};
 
 /// Output columns the scope shows (about 1 s at 48 kHz).
@@ -57,6 +61,8 @@ pub struct ClipperPanel {
     history_pending_db: f32,
     /// Time since the last history point, s.
     history_clock_s: f32,
+    /// Factory and user presets.
+    presets: PresetMenu,
 }
 
 impl ClipperPanel {
@@ -74,6 +80,7 @@ impl ClipperPanel {
             over_ceiling: MeterBallistics::new(0.0),
             history_pending_db: 0.0,
             history_clock_s: 0.0,
+            presets: PresetMenu::new(PLUGIN_ID, USER_FOLDER, presets::factory()),
         }
     }
 
@@ -127,6 +134,10 @@ impl EditorPanel for ClipperPanel {
         toggle(ui, "Safety Clip", &p.safety_clip, setter);
         ui.add_space(16.0);
         toggle(ui, "Bypass", &p.bypass, setter);
+    }
+
+    fn below_header(&mut self, ui: &mut egui::Ui, gui: &GuiContext) {
+        self.presets.show(ui, self.params.as_ref(), gui);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
