@@ -1,4 +1,4 @@
-//! The Stem Null Check editor: the verdict in plain words, the measurements live and since the last
+//! The Stem Null Check editor: the verdict in plain words, presets, the measurements live and since the last
 //! reset, and the residual's history. Reads measurements through atomics only.
 
 use std::collections::VecDeque;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use editor_widgets::layout::section;
 use editor_widgets::meter_bus::MeterSnapshot;
 use editor_widgets::param_buttons::{choice, toggle};
-use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell};
+use editor_widgets::{create_shell, theme, DynamicsMeterBus, EditorPanel, EditorShell, PresetMenu};
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, RepaintNotifier};
 use shared_dsp::null_check::NullMeasurement;
@@ -17,6 +17,7 @@ use shared_dsp::units::SILENCE_DB;
 
 use crate::measurement_bus::MeasurementBus;
 use crate::params::{StemNullParams, WINDOW};
+use crate::presets::{self, PLUGIN_ID, USER_FOLDER};
 
 /// Points in the residual history (one per editor frame, about 10 s at 60 fps).
 pub const HISTORY_POINTS: usize = 600;
@@ -41,6 +42,7 @@ pub fn create(
         now: [NullMeasurement::default(); 2],
         history: VecDeque::with_capacity(HISTORY_POINTS),
         sample_rate_hz,
+        presets: PresetMenu::new(PLUGIN_ID, USER_FOLDER, presets::factory()),
     };
     create_shell(&WINDOW, params.editor_size.clone(), meters, repaint, panel)
 }
@@ -55,6 +57,8 @@ pub struct StemNullPanel {
     /// Live residual relative to the reference, dB, oldest first (NaN: no reference then).
     history: VecDeque<f32>,
     sample_rate_hz: f32,
+    /// Factory and user presets.
+    presets: PresetMenu,
 }
 
 impl EditorPanel for StemNullPanel {
@@ -87,7 +91,7 @@ impl EditorPanel for StemNullPanel {
         toggle(ui, "Bypass", &p.bypass, setter);
     }
 
-    fn below_header(&mut self, ui: &mut egui::Ui, _gui: &nice_plug::context::gui::GuiContext) {
+    fn below_header(&mut self, ui: &mut egui::Ui, gui: &nice_plug::context::gui::GuiContext) {
         let headroom = self.params.headroom.value().dbfs();
         let verdict = self.now[1].verdict(headroom);
         let good = verdict.nulls() && !verdict.findings().any(|f| matches!(f, Finding::OverHeadroom { .. }));
@@ -96,6 +100,7 @@ impl EditorPanel for StemNullPanel {
         ui.label(egui::RichText::new(verdict.to_string()).size(22.0).strong().color(colour));
         let live = self.now[0].verdict(headroom);
         ui.label(egui::RichText::new(format!("live: {live}")).size(12.0).color(theme::LABEL));
+        self.presets.show(ui, self.params.as_ref(), gui);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, _setter: &ParamSetter) {

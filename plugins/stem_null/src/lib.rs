@@ -20,6 +20,7 @@ use shared_dsp::{DspUnit, MAX_CHANNELS};
 pub mod editor;
 pub mod measurement_bus;
 pub mod params;
+pub mod presets;
 
 use measurement_bus::MeasurementBus;
 use params::StemNullParams;
