@@ -195,6 +195,57 @@ pub fn problems(params: &dyn Params, presets: &[FactoryPreset], left_alone: &[&s
     problems
 }
 
+/// Everything a plugin's factory file promises, checked against the plugin's `params`; one line per
+/// problem, empty when all is well. The file parses for `plugin` and for no other plugin, a newer
+/// file version is refused, the preset names cover `stem_types` (see [`missing_stem_types`]), and
+/// [`problems`] finds nothing. Each plugin's tests call this once, then check what is special to it.
+pub fn file_problems(
+    json: &str,
+    plugin: &str,
+    params: &dyn Params,
+    left_alone: &[&str],
+    stem_types: &[&str],
+) -> Vec<String> {
+    let presets = match parse(json, plugin) {
+        Ok(presets) => presets,
+        Err(e) => return vec![format!("the file does not parse for {plugin}: {e}")],
+    };
+    let mut found = Vec::new();
+    if parse(json, "org.invalid.another-plugin").is_ok() {
+        found.push("the file also parses for another plugin".to_owned());
+    }
+    let newer = json.replacen(&format!("\"version\": {VERSION}"), &format!("\"version\": {}", VERSION + 1), 1);
+    if newer == json || parse(&newer, plugin).is_ok() {
+        found.push("a newer file version is not refused (or the file has no `\"version\": N`)".to_owned());
+    }
+    for t in missing_stem_types(&presets, stem_types) {
+        found.push(format!("no preset for the stem type '{t}'"));
+    }
+    found.extend(problems(params, &presets, left_alone));
+    found
+}
+
+/// The broken values [`resolve`] accepted when each was put on its own into the good preset
+/// `good`, as `id = value` lines; empty when every one was refused (and the whole preset with it).
+pub fn accepted_broken(
+    params: &dyn Params,
+    good: &BTreeMap<String, PresetValue>,
+    broken: &[(&str, PresetValue)],
+) -> Vec<String> {
+    let mut accepted = Vec::new();
+    if let Err(e) = resolve(params, good) {
+        accepted.push(format!("the good preset is refused: {e}"));
+    }
+    for (id, value) in broken {
+        let mut values = good.clone();
+        values.insert((*id).to_owned(), value.clone());
+        if resolve(params, &values).is_ok() {
+            accepted.push(format!("{id} = {value:?}"));
+        }
+    }
+    accepted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,7 +91,15 @@ pub fn resolve(params: &dyn Params, values: &BTreeMap<String, PresetValue>) -> R
         // SAFETY: the pointers come from `params.param_map()` and `params` outlives this call.
         let normalized = unsafe {
             match value {
-                PresetValue::Number(x) if x.is_finite() => ptr.preview_normalized(*x),
+                PresetValue::Number(x) if x.is_finite() => {
+                    // A stepped parameter takes a number only when it names a step exactly: -3 for
+                    // a two-step choice is refused, not clamped to its first step.
+                    let n = ptr.preview_normalized(*x);
+                    if ptr.step_count().is_some() && ptr.preview_plain(n) != *x {
+                        return Err(bad());
+                    }
+                    n
+                }
                 PresetValue::Number(_) => return Err(bad()),
                 PresetValue::Text(t) => {
                     // NOTE: nice-plug reads any text but "on"/"true" as Off for a switch, so the text

@@ -36,38 +36,18 @@ pub fn factory() -> Result<Vec<FactoryPreset>, PresetError> {
 mod tests {
     use super::*;
     use crate::params::DeEsserParams;
-    use editor_widgets::factory_presets::{missing_stem_types, problems, STEM_TYPES};
-    use editor_widgets::presets::{resolve, PresetValue};
+    use editor_widgets::factory_presets::{accepted_broken, file_problems, STEM_TYPES};
+    use editor_widgets::presets::PresetValue;
 
     fn presets() -> Vec<FactoryPreset> {
         factory().unwrap_or_else(|e| panic!("presets/de_esser.json: {e}"))
     }
 
     #[test]
-    fn the_factory_file_parses_for_this_plugin_only() {
-        assert_eq!(PLUGIN_ID, "org.stemsuite.de-esser");
-        assert!(presets().len() >= STEM_TYPES.len());
-        assert!(factory_presets::parse(FACTORY_JSON, "org.stemsuite.bus-compressor").is_err());
-    }
-
-    #[test]
-    fn names_are_unique_and_cover_every_stem_type() {
-        let presets = presets();
-        let mut names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), presets.len(), "{names:?}");
-        assert_eq!(missing_stem_types(&presets, &STEM_TYPES), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn every_factory_preset_resolves_inside_the_ranges_and_leaves_the_rest_alone() {
+    fn the_factory_file_keeps_its_promises() {
         let params = DeEsserParams::default();
-        let presets = presets();
-        assert_eq!(problems(&params, &presets, LEFT_ALONE), Vec::<String>::new());
-        for preset in &presets {
-            assert!(!preset.values.contains_key("bypass"), "{}", preset.name);
-            assert_eq!(resolve(&params, &preset.values).unwrap().len(), preset.values.len());
+        assert_eq!(file_problems(FACTORY_JSON, PLUGIN_ID, &params, LEFT_ALONE, &STEM_TYPES), Vec::<String>::new());
+        for preset in &presets() {
             assert_eq!(preset.values["lookahead"], PresetValue::Number(1.0), "{}: same latency in every preset", preset.name);
         }
     }
@@ -100,12 +80,6 @@ mod tests {
             ("freq", PresetValue::Number(f32::NAN)),
             ("thresh", PresetValue::Text("loud".into())),
         ];
-        for (id, value) in broken {
-            let mut values = good.clone();
-            values.insert(id.into(), value.clone());
-            assert!(resolve(&params, &values).is_err(), "{id} = {value:?} resolved");
-        }
-        let wrong_version = FACTORY_JSON.replacen("\"version\": 1", "\"version\": 2", 1);
-        assert!(factory_presets::parse(&wrong_version, PLUGIN_ID).is_err());
+        assert_eq!(accepted_broken(&params, &good, &broken), Vec::<String>::new());
     }
 }

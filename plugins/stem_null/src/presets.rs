@@ -31,28 +31,20 @@ pub fn factory() -> Result<Vec<FactoryPreset>, PresetError> {
 mod tests {
     use super::*;
     use crate::params::StemNullParams;
-    use editor_widgets::factory_presets::problems;
-    use editor_widgets::presets::{resolve, PresetValue};
+    use editor_widgets::factory_presets::{accepted_broken, file_problems};
+    use editor_widgets::presets::PresetValue;
 
     fn presets() -> Vec<FactoryPreset> {
         factory().unwrap_or_else(|e| panic!("presets/stem_null.json: {e}"))
     }
 
     #[test]
-    fn the_factory_file_parses_for_this_plugin_only() {
-        assert_eq!(PLUGIN_ID, "org.stemsuite.stem-null-check");
-        assert_eq!(presets().len(), 4);
-        assert!(factory_presets::parse(FACTORY_JSON, "org.stemsuite.bus-compressor").is_err());
-    }
-
-    #[test]
-    fn every_factory_preset_resolves_and_leaves_the_bypass_alone() {
+    fn the_factory_file_keeps_its_promises() {
         let params = StemNullParams::default();
+        // Presets by job, not by stem type: the stem bus always carries the whole mix.
+        assert_eq!(file_problems(FACTORY_JSON, PLUGIN_ID, &params, LEFT_ALONE, &[]), Vec::<String>::new());
         let presets = presets();
-        assert_eq!(problems(&params, &presets, LEFT_ALONE), Vec::<String>::new());
-        for preset in &presets {
-            assert_eq!(resolve(&params, &preset.values).unwrap().len(), 2, "{}", preset.name);
-        }
+        assert_eq!(presets.len(), 4);
         // Both headrooms and all three outputs are offered.
         let texts = |id: &str| {
             let mut v: Vec<PresetValue> = presets.iter().map(|p| p.values[id].clone()).collect();
@@ -67,14 +59,12 @@ mod tests {
     fn broken_presets_are_refused_whole() {
         let params = StemNullParams::default();
         let good = presets()[0].values.clone();
-        for (id, value) in [
+        let broken = [
             ("output", PresetValue::Text("Residual".into())),
             ("headroom", PresetValue::Text("-4 dBFS".into())),
+            ("headroom", PresetValue::Number(-3.0)),
             ("no_such_param", PresetValue::Number(1.0)),
-        ] {
-            let mut values = good.clone();
-            values.insert(id.into(), value.clone());
-            assert!(resolve(&params, &values).is_err(), "{id} = {value:?} resolved");
-        }
+        ];
+        assert_eq!(accepted_broken(&params, &good, &broken), Vec::<String>::new());
     }
 }
