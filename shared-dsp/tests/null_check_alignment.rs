@@ -2,7 +2,7 @@
 //! gain, bit-identical results for any block partition, and a reset that forgets.
 
 mod common;
-use common::{noise, random_partition, Rng};
+use common::{noise, random_partition, shift, Rng};
 use shared_dsp::cross_correlator::CrossCorrelator;
 use shared_dsp::DspUnit;
 
@@ -11,11 +11,6 @@ fn coloured_noise(rng: &mut Rng, len: usize) -> Vec<f32> {
     let white = noise(rng, len, 1.0);
     let mut y = 0.0f32;
     white.iter().map(|&x| { y += 0.2 * (x - y); y }).collect()
-}
-
-/// `x` delayed by `d` samples (negative: advanced), same length, zeros shifted in.
-fn shift(x: &[f32], d: i64) -> Vec<f32> {
-    (0..x.len() as i64).map(|i| x.get((i - d) as usize).copied().unwrap_or(0.0)).collect()
 }
 
 fn run(c: &mut CrossCorrelator, stems: &[f32], reference: &[f32], blocks: &[usize]) {

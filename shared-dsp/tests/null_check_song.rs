@@ -7,7 +7,7 @@
 //! - a reference 1 dB louder reports 1.0 dB.
 
 mod common;
-use common::read_wav;
+use common::{read_wav, shift};
 use shared_dsp::null_check::{NullCheck, NullMeasurement, NullOutput};
 use shared_dsp::null_verdict::Finding;
 
@@ -45,12 +45,9 @@ fn measure(stems: &[Vec<f32>], reference: &[Vec<f32>]) -> NullMeasurement {
     check.since_reset()
 }
 
-/// `signal` delayed by `d` samples (positive: later), same length.
+/// `signal` shifted by `d` samples on every channel (positive: later), same length.
 fn shifted(signal: &[Vec<f32>], d: i64) -> Vec<Vec<f32>> {
-    signal
-        .iter()
-        .map(|c| (0..c.len() as i64).map(|i| c.get((i - d) as usize).copied().unwrap_or(0.0)).collect())
-        .collect()
+    signal.iter().map(|c| shift(c, d)).collect()
 }
 
 fn findings(m: &NullMeasurement) -> Vec<Finding> {

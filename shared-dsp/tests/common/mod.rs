@@ -39,6 +39,11 @@ pub fn noise(rng: &mut Rng, len: usize, amp: f32) -> Vec<f32> {
     (0..len).map(|_| rng.range(-amp, amp)).collect()
 }
 
+/// `x` shifted by `d` samples (positive: later, negative: earlier), same length, zeros shifted in.
+pub fn shift(x: &[f32], d: i64) -> Vec<f32> {
+    (0..x.len() as i64).map(|i| x.get((i - d) as usize).copied().unwrap_or(0.0)).collect()
+}
+
 /// A random partition of `len` into blocks of 1..=max_block samples.
 pub fn random_partition(rng: &mut Rng, len: usize, max_block: usize) -> Vec<usize> {
     let mut blocks = Vec::new();
